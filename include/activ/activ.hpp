@@ -1,0 +1,14 @@
+// activ — accurate, vectorized activation functions for Eigen.
+//
+// Umbrella header: every element-wise activation and the GLU family. Eigen::Tensor support is
+// opt-in through <activ/tensor.hpp>.
+#pragma once
+
+#include "activ/version.hpp"
+#include "activ/gelu.hpp"
+#include "activ/gelu_tanh.hpp"
+#include "activ/identity.hpp"
+#include "activ/relu.hpp"
+#include "activ/sigmoid.hpp"
+#include "activ/swish.hpp"
+#include "activ/glu.hpp"

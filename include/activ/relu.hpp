@@ -1,0 +1,33 @@
+// activ::relu — max(x, 0), the gate of ReGLU.
+#pragma once
+
+#include "activ/detail/unary_functor.hpp"
+
+namespace activ {
+
+/// ReLU: relu(x) = max(x, 0). Exact (0 ULP). relu(NaN) = NaN (as PyTorch), relu(-0) = +0,
+/// relu(-inf) = +0, relu(+inf) = +inf.
+struct Relu : detail::UnaryFunctor<Relu> {
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+    const Packet zero = Eigen::internal::pzero(x);
+    return Eigen::internal::pselect(Eigen::internal::pcmp_le(x, zero), zero, x);
+  }
+};
+
+/// Element-wise ReLU of any Eigen dense expression, as a lazy expression.
+template <class Derived>
+EIGEN_STRONG_INLINE auto relu(const Eigen::DenseBase<Derived>& x) {
+  return x.derived().unaryExpr(Relu{});
+}
+
+}  // namespace activ
+
+namespace Eigen {
+namespace internal {
+template <>
+struct functor_traits<activ::Relu> {
+  enum { Cost = 2, PacketAccess = activ::detail::kPacketAccess };
+};
+}  // namespace internal
+}  // namespace Eigen

@@ -1,0 +1,38 @@
+// activ::sigmoid — the logistic function.
+#pragma once
+
+#include "activ/detail/logistic_kernel.hpp"
+#include "activ/detail/unary_functor.hpp"
+
+namespace activ {
+
+/// Logistic sigmoid: sigmoid(x) = 1 / (1 + e^-x), computed as e^x / (1 + e^x) for x < 0 so
+/// that the left tail keeps full relative accuracy (sigmoid(-100) = 3.7e-44, a float subnormal).
+///
+/// Lane types: float, double.
+/// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
+/// Special values: NaN -> NaN, +inf -> 1, -inf -> +0, +-0 -> 1/2, subnormal x -> 1/2.
+struct Sigmoid : detail::UnaryFunctor<Sigmoid> {
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+    const Packet one = detail::set1<Packet>(detail::scalar_of<Packet>(1));
+    return detail::v_times_sigmoid(one, one, x, Eigen::internal::pzero(x));
+  }
+};
+
+/// Element-wise sigmoid of any Eigen dense expression, as a lazy expression.
+template <class Derived>
+EIGEN_STRONG_INLINE auto sigmoid(const Eigen::DenseBase<Derived>& x) {
+  return x.derived().unaryExpr(Sigmoid{});
+}
+
+}  // namespace activ
+
+namespace Eigen {
+namespace internal {
+template <>
+struct functor_traits<activ::Sigmoid> {
+  enum { Cost = activ::detail::kCost<20>, PacketAccess = activ::detail::kPacketAccess };
+};
+}  // namespace internal
+}  // namespace Eigen
