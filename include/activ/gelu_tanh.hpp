@@ -12,11 +12,11 @@ namespace activ {
 ///
 /// Lane types: float, double.
 /// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
-/// Special values: NaN -> NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
+/// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
 struct GeluTanh : detail::UnaryFunctor<GeluTanh> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::gelu_tanh(x);
+    return detail::nan_passthrough(x, detail::gelu_tanh(x));
   }
 };
 

@@ -11,12 +11,12 @@ namespace activ {
 ///
 /// Lane types: float, double.
 /// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
-/// Special values: NaN -> NaN, +inf -> 1, -inf -> +0, +-0 -> 1/2, subnormal x -> 1/2.
+/// Special values: NaN -> the same NaN, +inf -> 1, -inf -> +0, +-0 -> 1/2, subnormal x -> 1/2.
 struct Sigmoid : detail::UnaryFunctor<Sigmoid> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
     const Packet one = detail::set1<Packet>(detail::scalar_of<Packet>(1));
-    return detail::v_times_sigmoid(one, one, x, Eigen::internal::pzero(x));
+    return detail::nan_passthrough(x, detail::v_times_sigmoid(one, one, x, Eigen::internal::pzero(x)));
   }
 };
 

@@ -13,7 +13,7 @@ namespace activ {
 ///
 /// Lane types: float, double.
 /// Max error: 2 ULP on the whole real line for beta > 0 (subnormal results in subnormal ULPs).
-/// Special values (beta > 0): NaN -> NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0,
+/// Special values (beta > 0): NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0,
 /// subnormal x -> ~x/2.
 struct Swish : detail::UnaryFunctor<Swish> {
   double beta = 1.0;
@@ -26,7 +26,7 @@ struct Swish : detail::UnaryFunctor<Swish> {
     using Scalar = detail::scalar_of<Packet>;
     const detail::DoubleWord<Packet> z =
         detail::two_product(detail::set1<Packet>(static_cast<Scalar>(beta)), x);
-    return detail::v_times_sigmoid(x, detail::finite_clamp(x), z.hi, z.lo);
+    return detail::nan_passthrough(x, detail::v_times_sigmoid(x, detail::finite_clamp(x), z.hi, z.lo));
   }
 };
 
@@ -35,11 +35,12 @@ struct Swish : detail::UnaryFunctor<Swish> {
 ///
 /// Lane types: float, double.
 /// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
-/// Special values: NaN -> NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
+/// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
 struct Silu : detail::UnaryFunctor<Silu> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::v_times_sigmoid(x, detail::finite_clamp(x), x, Eigen::internal::pzero(x));
+    return detail::nan_passthrough(
+        x, detail::v_times_sigmoid(x, detail::finite_clamp(x), x, Eigen::internal::pzero(x)));
   }
 };
 

@@ -13,7 +13,7 @@
 // would cost |arg| * 2^-24 relative error (~100 ULP at x = -14).
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/double_word.hpp"
 
 namespace activ {
 namespace detail {
@@ -57,15 +57,49 @@ struct ExpParts {
   Packet exponent;  // k, an integer held in the floating-point type
 };
 
+/// k = round(hi / ln2) and the reduced argument r = hi + lo - k*ln2 as a double word.
+template <class Packet>
+struct ReducedArgument {
+  Packet k;
+  DoubleWord<Packet> r;
+};
+
+template <class Packet>
+EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi, const Packet& lo) {
+  using C = ExpConstants<scalar_of<Packet>>;
+  const Packet shift = set1<Packet>(C::kRoundShift);
+  const Packet k = ei::psub(madd(hi, set1<Packet>(C::kLog2e), shift), shift);
+  const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
+  return {k, {r_hi, madd(k, set1<Packet>(-C::kLn2Lo), lo)}};
+}
+
 /// e^(hi + lo) = mantissa * 2^exponent. Requires |lo| <= ulp(hi) and |hi| < 2^20; callers clamp.
 template <class Packet>
 EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& hi, const Packet& lo) {
   using C = ExpConstants<scalar_of<Packet>>;
-  const Packet shift = set1<Packet>(C::kRoundShift);
-  const Packet k = ei::psub(madd(hi, set1<Packet>(C::kLog2e), shift), shift);
-  Packet r = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
-  r = ei::padd(r, madd(k, set1<Packet>(-C::kLn2Lo), lo));
-  return {horner(r, C::kPoly), k};
+  const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
+  return {horner(ei::padd(a.r.hi, a.r.lo), C::kPoly), a.k};
+}
+
+template <class Packet>
+struct ExpPartsDW {
+  DoubleWord<Packet> mantissa;
+  Packet exponent;
+};
+
+/// e^(hi + lo) with the mantissa as a double word (relative error ~0.1 u instead of ~1 u), for
+/// kernels whose result multiplies e^x by other computed factors. Same requirements as exp_parts.
+/// e^r = 1 + r + r^2 * S(r): the leading 1 + r is added exactly, so only the small tail
+/// r^2 * S(r) (and the rounding of r itself, carried in dr) is subject to rounding.
+template <class Packet>
+EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Packet& lo) {
+  using C = ExpConstants<scalar_of<Packet>>;
+  const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
+  const DoubleWord<Packet> r = two_sum(a.r.hi, a.r.lo);
+  const Packet tail = madd(ei::pmul(r.hi, r.hi), horner_from<2>(r.hi, C::kPoly), r.lo);
+  const DoubleWord<Packet> t = fast_two_sum(r.hi, tail);
+  const DoubleWord<Packet> m = fast_two_sum(set1<Packet>(scalar_of<Packet>(1)), t.hi);
+  return {{m.hi, ei::padd(m.lo, t.lo)}, a.k};
 }
 
 }  // namespace detail

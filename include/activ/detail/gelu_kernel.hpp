@@ -4,39 +4,39 @@
 //   q(a) = e^(-a^2/2) * R(a),   R(a) = 0.5*erfcx(a/sqrt2)  (smooth: 1/2 at 0, ~1/(a sqrt(2 pi)))
 //   gelu(x) = x*q(a) for x <= 0,  x - x*q(a) for x > 0.
 // The negative side never subtracts, so the tail keeps full relative accuracy down to underflow
-// (float: x ~ -14.1, double: x ~ -38.5). a^2 is formed exactly as a double word (two_product)
-// and both words feed the exponential: rounding x/sqrt2 or a^2 first costs ~100 ULP at x = -10.
+// (float: x ~ -14.1, double: x ~ -38.5). Past kMaxArg the result is 0 (x < 0) or x (x > 0) in
+// the working precision; x is clamped there, which also keeps -inf * 0 from happening.
 //
-// R is evaluated in Laplace's continued-fraction shape  R = Q(a) / (2a*Q(a) + P(a)):
-// 1/R(a) - 2a is smooth and grows only like 0.51a, and in this form the rounding errors of Q
-// cancel between numerator and denominator, while those of P are damped by P/(2aQ + P).
-// P and Q are relative-error minimax fits of that shape (Sanathanan-Koerner linearisation
-// with Lawson reweighting, in mpmath), on a in [0, kMaxArg]:
-//   float : deg P = 5, deg Q = 4, relative fit error 5.9e-9
-//   double: deg P = 11, deg Q = 10, relative fit error 9.2e-19
-// Past kMaxArg the result is 0 (x < 0) or x (x > 0) in the working precision; a is clamped
-// there, which also keeps -inf from turning into -inf * 0.
+// Why two precisions of arithmetic. The result multiplies three computed factors, x, e^y and
+// R(a), and R is itself a quotient of two polynomials: in the working precision that is ~8
+// roundings, up to ~5 ULP. A 2 ULP bound needs the intermediate errors far below one rounding:
+//  - float: the whole kernel runs in double on the widened packet (apply_widened) and rounds
+//    once at the end (max error ~0.5 ULP; subnormal float results are rounded exactly once).
+//  - double: a^2, e^y, R and the products are carried as double words (double_word.hpp).
+//
+// R's fits are relative-error minimax rationals (Sanathanan-Koerner linearisation with Lawson
+// reweighting in mpmath / numpy), on a in [0, kMaxArg]:
+//   float (in double arithmetic): R = P/Q, deg 5/5, relative fit error 2.2e-9 (0.04 float ULP).
+//   double: R = Q / (2a*Q + P) (the shape of Laplace's continued fraction for Mills' ratio, in
+//           which 1/R - 2a grows only like 0.51a), deg P = 11, deg Q = 10, fit error 9.2e-19.
 #pragma once
 
+#include "activ/detail/double_word.hpp"
 #include "activ/detail/exp_kernel.hpp"
+#include "activ/detail/widen.hpp"
 
 namespace activ {
 namespace detail {
 
-template <class Scalar>
-struct GeluConstants;
-
-template <>
-struct GeluConstants<float> {
-  static constexpr float kMaxArg = 14.5f;
-  static constexpr float kP[] = {0x1.000000p+1f,  0x1.595540p+0f,  0x1.4dbc98p-1f,
-                                 0x1.a5e462p-3f,  0x1.516362p-5f,  0x1.115420p-8f};
-  static constexpr float kQ[] = {0x1.000000p+0f, 0x1.c0d0dep-1f, 0x1.774492p-2f, 0x1.4cdeb2p-4f,
-                                 0x1.0dc4a2p-7f};
+struct GeluFloatConstants {  // used in double arithmetic for float results
+  static constexpr double kMaxArg = 14.5;
+  static constexpr double kP[] = {0x1.00000009389ffp-1, 0x1.ae237be9baac9p-2, 0x1.5cb4396f4e47cp-3,
+                                  0x1.2a092b6977a7ap-5, 0x1.cc619929377bdp-9, -0x1.462e0f4fd1040p-28};
+  static constexpr double kQ[] = {0x1.0000000000000p+0, 0x1.a353ea500e1c8p+0, 0x1.25c02b7ad0895p+0,
+                                  0x1.bdb965e5980f3p-2, 0x1.759d623c05644p-4, 0x1.207a1952f5286p-7};
 };
 
-template <>
-struct GeluConstants<double> {
+struct GeluDoubleConstants {
   static constexpr double kMaxArg = 38.7;
   static constexpr double kP[] = {
       0x1.0000000000000p+1,  0x1.740f3dc05c2efp+1, 0x1.2920b5efbb08ap+1, 0x1.489e9482e2f93p+0,
@@ -48,24 +48,60 @@ struct GeluConstants<double> {
       0x1.be30a3eb8be86p-13, 0x1.d3271e898c93ep-17, 0x1.e038a0b5fc3d7p-22};
 };
 
+/// x clamped to [-limit, limit]; keeps NaN and the sign of zero.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet clamp_symmetric(const Packet& x, scalar_of<Packet> limit) {
+  const Packet l = set1<Packet>(limit);
+  return max_keep_nan(min_keep_nan(x, l), ei::pnegate(l));
+}
+
+/// gelu from |x|*q(|x|) = hi + lo. x <= 0: x*Phi(x) = -|x|*q, the sign taken from x itself (the
+/// double-word steps do not keep the sign of a zero). x > 0: x*Phi(x) = x - x*q.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_from_abs_x_q(const Packet& x, const Packet& hi, const Packet& lo) {
+  const Packet negative = ei::pxor(hi, ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
+  const Packet positive = ei::psub(ei::psub(x, hi), lo);
+  return ei::pselect(ei::pcmp_le(x, ei::pzero(x)), negative, positive);
+}
+
+/// Float results, evaluated on a double packet holding float values.
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD gelu_for_float(const PacketD& x) {
+  using C = GeluFloatConstants;
+  const PacketD xc = clamp_symmetric(x, C::kMaxArg);
+  const PacketD a = ei::pabs(xc);
+  // a has 24 significant bits, so a*a and -a*a/2 are exact in double.
+  const ExpParts<PacketD> e = exp_parts(ei::pmul(ei::pmul(a, a), set1<PacketD>(-0.5)), ei::pzero(x));
+  const PacketD r = ei::pdiv(horner(a, C::kP), horner(a, C::kQ));
+  const PacketD abs_x_q = scale_by_pow2(ei::pmul(ei::pmul(a, e.mantissa), r), e.exponent);
+  return gelu_from_abs_x_q(x, abs_x_q, ei::pzero(x));
+}
+
+/// Double results, in double-word arithmetic.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
+  using C = GeluDoubleConstants;
+  const Packet xc = clamp_symmetric(x, C::kMaxArg);
+  const Packet a = ei::pabs(xc);
+  const DoubleWord<Packet> a2 = two_product(a, a);
+  const Packet minus_half = set1<Packet>(-0.5);
+  const ExpPartsDW<Packet> e = exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
+
+  const DoubleWord<Packet> q = dw_horner(a, C::kQ);
+  const DoubleWord<Packet> d = dw_add(dw_mul(q, ei::padd(a, a)), dw_horner(a, C::kP));
+  const DoubleWord<Packet> n = dw_mul(dw_mul(e.mantissa, a), q);
+  const DoubleWord<Packet> a_q = dw_div(n, d);  // a * q(a) * 2^-k
+  // Scaling the low word separately is exact unless it underflows, where it no longer matters.
+  return gelu_from_abs_x_q(x, scale_by_pow2(a_q.hi, e.exponent), scale_by_pow2(a_q.lo, e.exponent));
+}
+
 template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu(const Packet& x) {
-  using C = GeluConstants<scalar_of<Packet>>;
-  const Packet zero = ei::pzero(x);
-  const Packet limit = set1<Packet>(C::kMaxArg);
-  const Packet signed_a = max_keep_nan(min_keep_nan(x, limit), ei::pnegate(limit));  // keeps -0
-  const Packet a = ei::pabs(signed_a);
-
-  const DoubleWord<Packet> a2 = two_product(a, a);
-  const Packet minus_half = set1<Packet>(scalar_of<Packet>(-0.5));
-  const ExpParts<Packet> e = exp_parts(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
-
-  const Packet q = horner(a, C::kQ);
-  const Packet d = madd(ei::padd(a, a), q, horner(a, C::kP));
-  const Packet numerator = ei::pmul(ei::pmul(signed_a, e.mantissa), q);
-  const Packet x_q = scale_by_pow2(ei::pdiv(numerator, d), e.exponent);  // x * Phi(-|x|)
-  // x <= 0 (so that -0 maps to -0): x*Phi(x) = x*q. x > 0: x*Phi(x) = x - x*q.
-  return ei::pselect(ei::pcmp_le(x, zero), x_q, ei::psub(x, x_q));
+  if constexpr (std::is_same_v<scalar_of<Packet>, float>) {
+    return apply_widened(x, [](const auto& wide) { return gelu_for_float(wide); });
+  } else {
+    return gelu_for_double(x);
+  }
 }
 
 }  // namespace detail

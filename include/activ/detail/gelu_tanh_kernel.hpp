@@ -9,6 +9,7 @@
 // working precision (z beyond the logistic kernel's range), so x is clamped there for z.
 #pragma once
 
+#include "activ/detail/double_word.hpp"
 #include "activ/detail/logistic_kernel.hpp"
 
 namespace activ {
@@ -30,15 +31,6 @@ struct GeluTanhConstants<double> {
   static constexpr double kC3Hi = 0x1.2444f2a4d8b4bp-4, kC3Lo = -0x1.6c843a29d1c70p-61;
   static constexpr double kMaxArg = 25.0;  // z(25) = 1155 > every relevant |z|
 };
-
-/// Knuth's TwoSum: hi + lo == a + b exactly, for any ordering of |a| and |b|.
-template <class Packet>
-EIGEN_STRONG_INLINE DoubleWord<Packet> two_sum(const Packet& a, const Packet& b) {
-  const Packet hi = ei::padd(a, b);
-  const Packet b_virtual = ei::psub(hi, a);
-  const Packet a_virtual = ei::psub(hi, b_virtual);
-  return {hi, ei::padd(ei::psub(a, a_virtual), ei::psub(b, b_virtual))};
-}
 
 template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu_tanh(const Packet& x) {

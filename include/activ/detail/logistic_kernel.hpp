@@ -8,6 +8,7 @@
 // tanh-form GELU are all this one kernel with a different v and z.
 #pragma once
 
+#include "activ/detail/double_word.hpp"
 #include "activ/detail/exp_kernel.hpp"
 
 namespace activ {
@@ -26,6 +27,19 @@ template <>
 struct LogisticLimits<double> {
   static constexpr double kMaxArg = 1500.0;
 };
+
+/// e^(hi + lo) for the logistic kernel. Without FMA, Horner's unfused steps make the plain
+/// exp_parts mantissa ~2 u off, which would push v*sigmoid(z) past 2 ULP; the double-word variant's
+/// high word is within ~0.6 u. With FMA the plain one (~1 u) is enough and cheaper.
+template <class Packet>
+EIGEN_STRONG_INLINE ExpParts<Packet> exp_for_logistic(const Packet& hi, const Packet& lo) {
+  if constexpr (kFusedMultiplyAdd) {
+    return exp_parts(hi, lo);
+  } else {
+    const ExpPartsDW<Packet> e = exp_parts_dw(hi, lo);
+    return {e.mantissa.hi, e.exponent};
+  }
+}
 
 /// v * sigmoid(z_hi + z_lo).
 /// `v_neg` is the value used for v where z < 0; it must be finite (callers pass v clamped to
@@ -46,25 +60,39 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   const Packet abs_lo = ei::pand(in_range, ei::pselect(negative, ei::pnegate(z_lo), z_lo));
   const Packet arg_hi = ei::pnegate(min_keep_nan(abs_hi, max_arg));
 
-  const ExpParts<Packet> t = exp_parts(arg_hi, ei::pnegate(abs_lo));
+  const ExpParts<Packet> t = exp_for_logistic(arg_hi, ei::pnegate(abs_lo));
   const Packet e_minus_abs_z = scale_by_pow2(t.mantissa, t.exponent);
   const Packet denominator = ei::padd(one, e_minus_abs_z);
-  // 1 + t rounds; its error is recovered exactly (Fast2Sum: 1 >= t) and removed from the quotient
-  // below, to first order: q*(1 - lo/den), with 1/den in [0.5, 1] taken from the chord
-  // 1.5 - den/2 (12% off at worst, plenty for a correction that is below one ULP).
+  // 1 + t rounds; its error is exact by Fast2Sum (1 >= t).
   const Packet denominator_lo = ei::padd(ei::psub(one, denominator), e_minus_abs_z);
-  // v * m with m <= 1.42 could overflow for |v| near the largest finite value; v * (m/2) cannot.
-  // (m/2 is exact; a v small enough for v * m/2 to round early has a subnormal result anyway.)
+
+  // Numerator v (z >= 0) or v*t (z < 0), the product kept exact as hi + lo. v * m with m <= 1.42
+  // could overflow for |v| near the largest finite value; v * (m/2) cannot (m/2 is exact, and a
+  // v small enough for v * m/2 to lose bits has a subnormal result anyway).
   const Packet half_m = ei::pmul(t.mantissa, set1<Packet>(Scalar(0.5)));
-  const Packet numerator = ei::pselect(negative, ei::pmul(v_neg, half_m), v);
+  const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
   const Packet exponent = ei::pselect(negative, ei::padd(t.exponent, one), zero);
-  const Packet quotient = ei::pdiv(scale_by_pow2(numerator, exponent), denominator);
+  const Packet numerator = scale_by_pow2(ei::pselect(negative, v_m.hi, v), exponent);
+  const Packet numerator_lo = scale_by_pow2(ei::pand(negative, v_m.lo), exponent);
+
+  // quotient = numerator / denominator, then one first-order correction for everything that was
+  // rounded after the exponential: the division itself (its residual is exact), the low word of
+  // v*m and the rounding of 1 + t. 1/denominator (in [0.5, 1]) comes from the chord 1.5 - den/2,
+  // 12% off at worst: plenty for a correction below one ULP.
+  const Packet quotient = ei::pdiv(numerator, denominator);
+  const DoubleWord<Packet> q_den = two_product(quotient, denominator);
+  const Packet residual = ei::psub(ei::psub(numerator, q_den.hi), q_den.lo);  // exact
+  const Packet error = madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
   const Packet inv_den = madd(set1<Packet>(Scalar(-0.5)), denominator, set1<Packet>(Scalar(1.5)));
-  const Packet corrected = madd(ei::pnegate(quotient), ei::pmul(denominator_lo, inv_den), quotient);
-  // Where 1 + t was exact there is nothing to correct, and that covers every zero and infinite
-  // result (t = 1 for v = +-0; t underflows to 0 for |z| at the clamp): the plain quotient keeps
-  // -0 and inf, which the multiply-add would turn into +0 and NaN.
-  return ei::pselect(ei::pcmp_eq(denominator_lo, zero), quotient, corrected);
+  const Packet corrected = madd(error, inv_den, quotient);
+  // Zero, infinite and NaN quotients are already exact (and the correction would turn -0 into
+  // +0 or inf into NaN): only finite nonzero quotients take it, and only where it is a number
+  // (without FMA, Dekker's split in two_product overflows for |operands| beyond ~2^115 (float)).
+  const Packet magnitude = ei::pabs(quotient);
+  const Packet infinity = set1<Packet>(std::numeric_limits<Scalar>::infinity());
+  const Packet usable = ei::pand(ei::pand(ei::pcmp_lt(zero, magnitude), ei::pcmp_lt(magnitude, infinity)),
+                                 ei::pcmp_eq(corrected, corrected));
+  return ei::pselect(usable, corrected, quotient);
 }
 
 /// v clamped to the finite range [-max, max], NaN kept.

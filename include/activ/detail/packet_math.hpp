@@ -49,13 +49,19 @@ EIGEN_STRONG_INLINE Packet madd(const Packet& a, const Packet& b, const Packet& 
   }
 }
 
+/// Horner evaluation of c[First] + c[First+1]*x + ... + c[N-1]*x^(N-1-First).
+template <std::size_t First, class Packet, class Scalar, std::size_t N>
+EIGEN_STRONG_INLINE Packet horner_from(const Packet& x, const Scalar (&c)[N]) {
+  static_assert(N >= First + 2, "a polynomial needs at least two coefficients");
+  Packet r = set1<Packet>(c[N - 1]);
+  for (std::size_t i = N - 1; i-- > First;) r = madd(r, x, set1<Packet>(c[i]));
+  return r;
+}
+
 /// Horner evaluation of c[0] + c[1]*x + ... + c[N-1]*x^(N-1).
 template <class Packet, class Scalar, std::size_t N>
 EIGEN_STRONG_INLINE Packet horner(const Packet& x, const Scalar (&c)[N]) {
-  static_assert(N >= 2, "a polynomial needs at least two coefficients");
-  Packet r = set1<Packet>(c[N - 1]);
-  for (std::size_t i = N - 1; i-- > 0;) r = madd(r, x, set1<Packet>(c[i]));
-  return r;
+  return horner_from<0>(x, c);
 }
 
 /// An unevaluated sum hi + lo with |lo| <= ulp(hi)/2.
@@ -65,12 +71,33 @@ struct DoubleWord {
   Packet lo;
 };
 
+/// Hides v's computation from the optimizer, so that a product stored in v cannot be fused
+/// into a later addition. GCC contracts a*b + c into an FMA by default (-ffp-contract=fast, even
+/// in ISO mode), which would silently break the error-free transformations below: two_sum of a
+/// product that the compiler turned into an unrounded FMA term is no longer exact. Emits no
+/// instruction.
+template <class T>
+EIGEN_STRONG_INLINE void keep_rounded(T& v) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  if constexpr (sizeof(T) == 64) {
+    __asm__("" : "+v"(v));
+  } else {
+    __asm__("" : "+x"(v));
+  }
+#elif defined(__GNUC__) && defined(__aarch64__)
+  __asm__("" : "+w"(v));
+#else
+  (void)v;  // other compilers do not contract across statements by default
+#endif
+}
+
 /// Error-free product: hi + lo == a*b exactly (barring underflow and overflow).
 /// With FMA the error is one fused operation; without it, Dekker's split (Veltkamp constant
 /// 2^ceil(p/2) + 1) cuts a and b into halves whose partial products are all exact.
 template <class Packet>
 EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet& b) {
-  const Packet hi = ei::pmul(a, b);
+  Packet hi = ei::pmul(a, b);
+  keep_rounded(hi);
   if constexpr (kFusedMultiplyAdd) {
     return {hi, madd(a, b, ei::pnegate(hi))};
   } else {
@@ -103,6 +130,13 @@ EIGEN_STRONG_INLINE Packet max_keep_nan(const Packet& a, const Packet& b) {
   return ei::pselect(ei::pcmp_lt(a, b), b, a);
 }
 
+/// `result` where x is a number, x itself where x is NaN: a NaN input comes back bit for bit
+/// (payload and sign), whichever instructions a packet width used on the way.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet nan_passthrough(const Packet& x, const Packet& result) {
+  return ei::pselect(ei::pcmp_eq(x, x), result, x);
+}
+
 /// m * 2^k for integral-valued k, rounded once (correct into the subnormal range).
 /// Generic path: Eigen's pldexp, which splits 2^k into factors that are each normal.
 template <class Packet>
@@ -112,23 +146,45 @@ EIGEN_STRONG_INLINE Packet scale_by_pow2(const Packet& m, const Packet& k) {
 
 #if defined(EIGEN_VECTORIZE_AVX512)
 // AVX-512 has the operation itself: vscalefps/pd computes m * 2^floor(k) with one rounding.
-template <>
+// (Overloads, preferred over the template for these exact types. The zero-masked forms with a
+// full mask are the same instruction; GCC 12's unmasked intrinsics trip -Wmaybe-uninitialized.)
 EIGEN_STRONG_INLINE ei::Packet16f scale_by_pow2(const ei::Packet16f& m, const ei::Packet16f& k) {
-  return _mm512_scalef_ps(m, k);
+  return _mm512_maskz_scalef_ps(__mmask16(0xFFFF), m, k);
 }
-template <>
 EIGEN_STRONG_INLINE ei::Packet8d scale_by_pow2(const ei::Packet8d& m, const ei::Packet8d& k) {
-  return _mm512_scalef_pd(m, k);
+  return _mm512_maskz_scalef_pd(__mmask8(0xFF), m, k);
 }
 #endif
 
+// (GCC warns that the vector attributes of __m128 & co. are dropped from template arguments;
+// they only select a specialization here, as everywhere in Eigen, which silences it likewise.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
+/// The narrowest packet of a packet family (Packet16f -> Packet8f -> Packet4f), following
+/// Eigen's `half` links to their fixed point.
+template <class Packet, class Half = typename ei::unpacket_traits<Packet>::half>
+struct narrowest_packet {
+  using type = typename narrowest_packet<Half>::type;
+};
+template <class Packet>
+struct narrowest_packet<Packet, Packet> {
+  using type = Packet;
+};
+
 /// Runs a packet kernel on one scalar: broadcast, evaluate, take lane 0. The scalar path of every
-/// functor goes through this, so it performs exactly the arithmetic of the vectorized path.
+/// functor goes through this, so it performs exactly the arithmetic of the vectorized path: every
+/// packet width of a build uses the same operations per lane (fused or unfused multiply-add alike,
+/// and a correctly rounded 2^k scaling), so the narrowest packet, the cheapest, is used.
 template <class Scalar, class Kernel>
 EIGEN_STRONG_INLINE Scalar via_packet(const Scalar& x, const Kernel& kernel) {
-  using Packet = typename ei::packet_traits<Scalar>::type;
+  using Packet = typename narrowest_packet<typename ei::packet_traits<Scalar>::type>::type;
   return ei::pfirst(kernel(ei::pset1<Packet>(x)));
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 template <class Scalar>
 inline constexpr bool is_supported_scalar_v =

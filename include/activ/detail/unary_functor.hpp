@@ -24,8 +24,8 @@ struct UnaryFunctor {
 /// PacketAccess for the functor_traits of every activ functor: the kernels use division,
 /// comparisons, blends and abs on both float and double packets.
 inline constexpr bool kPacketAccess =
-    ei::packet_traits<float>::HasDiv && ei::packet_traits<double>::HasDiv &&
-    ei::packet_traits<float>::HasAbs && ei::packet_traits<double>::HasAbs;
+    bool(ei::packet_traits<float>::HasDiv) && bool(ei::packet_traits<double>::HasDiv) &&
+    bool(ei::packet_traits<float>::HasAbs) && bool(ei::packet_traits<double>::HasAbs);
 
 /// Approximate cost of one evaluation, in Eigen's units (an add or a multiply is 1).
 /// Counts the arithmetic of the float kernel with the division taken as Eigen does (DivCost).

@@ -1,0 +1,77 @@
+// Double-word ("double-double" / "float-float") arithmetic on packets: a value carried as an
+// unevaluated sum hi + lo, |lo| <= ulp(hi)/2, for the steps of a kernel where one rounding of the
+// working precision would already use up the error budget.
+//
+// References: Dekker (1971), Knuth TAOCP vol. 2 §4.2.2 (TwoSum), Joldes, Muller & Popescu,
+// "Tight and rigorous error bounds for basic building blocks of double-word arithmetic" (2017).
+#pragma once
+
+#include "activ/detail/packet_math.hpp"
+
+namespace activ {
+namespace detail {
+
+/// Knuth's TwoSum: hi + lo == a + b exactly, whatever the magnitudes.
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> two_sum(const Packet& a, const Packet& b) {
+  const Packet hi = ei::padd(a, b);
+  const Packet b_virtual = ei::psub(hi, a);
+  const Packet a_virtual = ei::psub(hi, b_virtual);
+  return {hi, ei::padd(ei::psub(a, a_virtual), ei::psub(b, b_virtual))};
+}
+
+/// Dekker's Fast2Sum: hi + lo == a + b exactly, provided |a| >= |b| (or a == 0).
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> fast_two_sum(const Packet& a, const Packet& b) {
+  const Packet hi = ei::padd(a, b);
+  return {hi, ei::psub(b, ei::psub(hi, a))};
+}
+
+/// (hi + lo) * b for a plain b, relative error ~2u^2.
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a, const Packet& b) {
+  const DoubleWord<Packet> p = two_product(a.hi, b);
+  return fast_two_sum(p.hi, madd(a.lo, b, p.lo));
+}
+
+/// (a.hi + a.lo) * (b.hi + b.lo), relative error ~5u^2.
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+  const DoubleWord<Packet> p = two_product(a.hi, b.hi);
+  const Packet cross = madd(a.hi, b.lo, ei::pmul(a.lo, b.hi));
+  return fast_two_sum(p.hi, ei::padd(p.lo, cross));
+}
+
+/// (a.hi + a.lo) + (b.hi + b.lo), relative error ~3u^2 for operands of one sign.
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_add(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+  const DoubleWord<Packet> s = two_sum(a.hi, b.hi);
+  return fast_two_sum(s.hi, ei::padd(s.lo, ei::padd(a.lo, b.lo)));
+}
+
+/// (a.hi + a.lo) / (b.hi + b.lo): one Newton correction of the quotient of the high words.
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_div(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+  const Packet q0 = ei::pdiv(a.hi, b.hi);
+  // a - q0*b, with the product a.hi - q0*b.hi exact (FMA or Dekker)
+  const DoubleWord<Packet> q0b = two_product(q0, b.hi);
+  Packet r = ei::psub(a.hi, q0b.hi);  // exact: q0*b.hi is within an ulp of a.hi
+  r = ei::padd(r, ei::psub(a.lo, madd(q0, b.lo, q0b.lo)));
+  return fast_two_sum(q0, ei::pdiv(r, b.hi));
+}
+
+/// Horner evaluation of c[0] + c[1]*x + ... in double-word arithmetic (x plain, c plain
+/// constants), relative error a few u^2 for the all-positive series used here.
+template <class Packet, class Scalar, std::size_t N>
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_horner(const Packet& x, const Scalar (&c)[N]) {
+  DoubleWord<Packet> r{set1<Packet>(c[N - 1]), ei::pzero(x)};
+  for (std::size_t i = N - 1; i-- > 0;) {
+    const DoubleWord<Packet> p = dw_mul(r, x);
+    const DoubleWord<Packet> s = two_sum(p.hi, set1<Packet>(c[i]));
+    r = fast_two_sum(s.hi, ei::padd(s.lo, p.lo));
+  }
+  return r;
+}
+
+}  // namespace detail
+}  // namespace activ
