@@ -60,12 +60,15 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> dw_div(const DoubleWord<Packet>& a, const
   return fast_two_sum(q0, ei::pdiv(r, b.hi));
 }
 
-/// Horner evaluation of c[0] + c[1]*x + ... in double-word arithmetic (x plain, c plain
-/// constants), relative error a few u^2 for the all-positive series used here.
-template <class Packet, class Scalar, std::size_t N>
+/// Horner evaluation of c[0] + c[1]*x + ... + c[N-1]*x^(N-1) whose last `Exact` steps (the
+/// coefficients c[Exact-1] ... c[0]) are done in double-word arithmetic; the higher-order part
+/// before them is plain Horner, whose rounding errors reach the result scaled by the (small)
+/// share of those terms in the value. x is plain, the coefficients are plain constants.
+template <std::size_t Exact, class Packet, class Scalar, std::size_t N>
 EIGEN_STRONG_INLINE DoubleWord<Packet> dw_horner(const Packet& x, const Scalar (&c)[N]) {
-  DoubleWord<Packet> r{set1<Packet>(c[N - 1]), ei::pzero(x)};
-  for (std::size_t i = N - 1; i-- > 0;) {
+  static_assert(Exact >= 1 && Exact < N, "at least one double-word step, and a plain head");
+  DoubleWord<Packet> r{horner_from<Exact>(x, c), ei::pzero(x)};
+  for (std::size_t i = Exact; i-- > 0;) {
     const DoubleWord<Packet> p = dw_mul(r, x);
     const DoubleWord<Packet> s = two_sum(p.hi, set1<Packet>(c[i]));
     r = fast_two_sum(s.hi, ei::padd(s.lo, p.lo));

@@ -38,6 +38,9 @@ struct GeluFloatConstants {  // used in double arithmetic for float results
 
 struct GeluDoubleConstants {
   static constexpr double kMaxArg = 38.7;
+  // Double-word Horner steps (dw_horner): measured against MPFR on 4e5 points, 1 to 3 steps give
+  // 2 ULP at worst in the far tail, 4 give 1 ULP (with FMA), all 11 the same.
+  static constexpr std::size_t kExactSteps = 4;
   static constexpr double kP[] = {
       0x1.0000000000000p+1,  0x1.740f3dc05c2efp+1, 0x1.2920b5efbb08ap+1, 0x1.489e9482e2f93p+0,
       0x1.0f9304b55fd32p-1,  0x1.58a9de20bd577p-3, 0x1.51d0f9706dc1ap-5, 0x1.fb315955cbfc2p-8,
@@ -87,8 +90,8 @@ EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
   const Packet minus_half = set1<Packet>(-0.5);
   const ExpPartsDW<Packet> e = exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
 
-  const DoubleWord<Packet> q = dw_horner(a, C::kQ);
-  const DoubleWord<Packet> d = dw_add(dw_mul(q, ei::padd(a, a)), dw_horner(a, C::kP));
+  const DoubleWord<Packet> q = dw_horner<C::kExactSteps>(a, C::kQ);
+  const DoubleWord<Packet> d = dw_add(dw_mul(q, ei::padd(a, a)), dw_horner<C::kExactSteps>(a, C::kP));
   const DoubleWord<Packet> n = dw_mul(dw_mul(e.mantissa, a), q);
   const DoubleWord<Packet> a_q = dw_div(n, d);  // a * q(a) * 2^-k
   // Scaling the low word separately is exact unless it underflows, where it no longer matters.
