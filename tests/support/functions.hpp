@@ -1,0 +1,162 @@
+// The functions under test, one small descriptor each, so that every test runs over the same list
+// instead of repeating itself per function. A descriptor names the function, gives its functor and
+// its free function (the public API of DESIGN §2), and its independent references:
+//   libm<T, R>(x)    the definition evaluated in R (double by default) with libm
+//                    (support/reference.hpp, ref::), with β first converted to T where there is one
+//   mpfr<T>(x)       the definition in MPFR, rounded once to T
+//   reference<T>(x)  the reference of DESIGN §4 at precision T: for float the libm value rounded
+//                    once (round_to_float, which asks MPFR only at rounding ties), for double MPFR.
+// Tests that are not linked with MPFR use libm only; that keeps mpfr_* symbols out of them.
+#pragma once
+
+#include "support/reference.hpp"
+
+#include <activ/activ.hpp>
+
+#include <string>
+#include <type_traits>
+
+namespace activ_test {
+
+// reference<T>, shared by all descriptors.
+template <class Fn>
+struct WithReference {
+  template <class T>
+  static T reference(T x) {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
+    if constexpr (std::is_same_v<T, float>) {
+      return round_to_float(Fn::template libm<float>(double(x)),
+                            [x] { return Fn::template mpfr<float>(x); });
+    } else {
+      return Fn::template mpfr<double>(x);
+    }
+  }
+};
+
+struct GeluFn : WithReference<GeluFn> {
+  static std::string name() { return "gelu"; }
+  static activ::Gelu functor() { return {}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::gelu(x);
+  }
+  template <class T, class R = double>
+  static R libm(R x) {
+    return ref::gelu(x);
+  }
+  template <class T>
+  static T mpfr(double x) {
+    return mpfr_reference().gelu<T>(x);
+  }
+};
+
+struct GeluTanhFn : WithReference<GeluTanhFn> {
+  static std::string name() { return "gelu_tanh"; }
+  static activ::GeluTanh functor() { return {}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::gelu_tanh(x);
+  }
+  template <class T, class R = double>
+  static R libm(R x) {
+    return ref::gelu_tanh(x);
+  }
+  template <class T>
+  static T mpfr(double x) {
+    return mpfr_reference().gelu_tanh<T>(x);
+  }
+};
+
+struct SigmoidFn : WithReference<SigmoidFn> {
+  static std::string name() { return "sigmoid"; }
+  static activ::Sigmoid functor() { return {}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::sigmoid(x);
+  }
+  template <class T, class R = double>
+  static R libm(R x) {
+    return ref::sigmoid(x);
+  }
+  template <class T>
+  static T mpfr(double x) {
+    return mpfr_reference().sigmoid<T>(x);
+  }
+};
+
+// x·σ(βx) with β converted to the scalar type first (the contract of activ::Swish): the float
+// references use float(β), which for 1.702 is not 1.702.
+template <class Derived>
+struct SwishReferences : WithReference<Derived> {
+  template <class T>
+  static double beta_at() {
+    return double(T(Derived::beta()));
+  }
+  template <class T, class R = double>
+  static R libm(R x) {
+    return ref::swish(x, R(beta_at<T>()));
+  }
+  template <class T>
+  static T mpfr(double x) {
+    return mpfr_reference().swish<T>(x, beta_at<T>());
+  }
+};
+
+struct SiluFn : SwishReferences<SiluFn> {
+  static double beta() { return 1.0; }
+  static std::string name() { return "silu"; }
+  static activ::Silu functor() { return {}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::silu(x);
+  }
+};
+
+// β = Milli / 1000; the quotient of two exact integers is the correctly rounded decimal, so
+// SwishFn<1702>::beta() == 1.702 exactly.
+template <int Milli>
+struct SwishFn : SwishReferences<SwishFn<Milli>> {
+  static double beta() { return Milli / 1000.0; }
+  static std::string name() {
+    std::string s = "swish_" + std::to_string(Milli / 1000) + "p" + std::to_string(Milli % 1000);
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == 'p') s.pop_back();
+    return s;  // swish_0p5, swish_1p702, swish_2
+  }
+  static activ::Swish functor() { return activ::Swish{beta()}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::swish(x, beta());
+  }
+};
+
+// max(x, 0) is exact, so its reference is the definition itself, NaN staying NaN (as PyTorch's).
+struct ReluFn {
+  static std::string name() { return "relu"; }
+  static activ::Relu functor() { return {}; }
+  template <class X>
+  static auto apply(const X& x) {
+    return activ::relu(x);
+  }
+  template <class T, class R = double>
+  static R libm(R x) {
+    return x > 0 || x != x ? x : R(0);
+  }
+  template <class T>
+  static T reference(T x) {
+    return T(libm<T>(double(x)));
+  }
+};
+
+template <class... Fns>
+struct FunctionList {};
+
+// The functions with an accuracy bound (DESIGN §4; issue 2: β ∈ {0.5, 1.702, 2}).
+using AccuracyFunctionList =
+    FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>, SwishFn<1702>, SwishFn<2000>>;
+
+// Every element-wise function of DESIGN §2.
+using AllFunctionList = FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>,
+                                     SwishFn<1702>, SwishFn<2000>, ReluFn>;
+
+}  // namespace activ_test

@@ -1,0 +1,180 @@
+// Independent references for the accuracy promises of DESIGN §4. Nothing here calls activ.
+//
+// float results are checked against the function evaluated in double with libm (ref::*), then
+// rounded to float once (round_to_float: where the double value lies too close to a float rounding
+// boundary for its own error, MPFR settles the direction, so the float reference is the correctly
+// rounded value). double results are checked against MPFR at kMpfrPrecision bits, rounded to
+// double once (MPFR_RNDN). Both evaluate the definitions of DESIGN §1 in forms that do not
+// cancel: gelu through erfc, gelu_tanh as x·σ(2u) rather than ½x(1 + tanh u), σ through e^x for
+// x < 0. At ±inf the references return the limits of the definitions (DESIGN §3); NaN stays NaN.
+#pragma once
+
+#include <mpfr.h>
+
+#include <cmath>
+#include <limits>
+#include <type_traits>
+
+namespace activ_test {
+
+// Non-finite arguments: the limit of the function as x → ±inf, or NaN. `at_plus_inf` is what the
+// function tends to at +inf (+inf for gelu/swish, 1 for sigmoid); all of them tend to zero at
+// −inf, from below for x·(...) forms and from above for sigmoid.
+inline double non_finite_limit(double x, double at_plus_inf, bool negative_zero_at_minus_inf) {
+  if (std::isnan(x)) return x;
+  if (x > 0) return at_plus_inf;
+  return negative_zero_at_minus_inf ? -0.0 : 0.0;
+}
+
+namespace ref {
+
+// sqrt(2/pi) and the cubic coefficient of the tanh approximation (Hendrycks & Gimpel 2016).
+inline constexpr long double kSqrt2OverPi = 0.797884560802865355879892119868763737L;
+inline constexpr long double kGeluTanhCubic = 0.044715L;
+
+// Each function is evaluated in R: double for the float references, long double (x86: 64-bit
+// significand) where a double check over a moderate range can do without MPFR.
+
+// 1/(1 + e^-x) for x >= 0, e^x/(1 + e^x) for x < 0: neither form overflows or cancels.
+template <class R>
+R sigmoid(R x) {
+  if (x >= 0) return 1 / (1 + std::exp(-x));
+  const R e = std::exp(x);  // also the NaN path: exp(NaN) is NaN
+  return e / (1 + e);
+}
+
+// x·σ(βx); β > 0. For a float argument and a float β, βx is exact in double.
+template <class R>
+R swish(R x, R beta) {
+  if (!std::isfinite(x)) return R(non_finite_limit(double(x), double(x), true));
+  return x * sigmoid(beta * x);
+}
+
+// ½·x·erfc(−x/√2): erfc does not cancel for x ≪ 0, where Φ(x) is tiny.
+template <class R>
+R gelu(R x) {
+  if (!std::isfinite(x)) return R(non_finite_limit(double(x), double(x), true));
+  return x / 2 * std::erfc(-x / std::sqrt(R(2)));
+}
+
+// x·σ(2·√(2/π)·(x + 0.044715·x³)), identical to ½x(1 + tanh(√(2/π)(x + 0.044715x³))).
+template <class R>
+R gelu_tanh(R x) {
+  if (!std::isfinite(x)) return R(non_finite_limit(double(x), double(x), true));
+  return x * sigmoid(2 * R(kSqrt2OverPi) * (x + R(kGeluTanhCubic) * x * x * x));
+}
+
+}  // namespace ref
+
+// Working precision of the double references: 160 bits leaves > 100 bits after the worst
+// amplification (erfc near x = −38.5 multiplies relative error by 2z² < 1500).
+inline constexpr mpfr_prec_t kMpfrPrecision = 160;
+
+// MPFR evaluation of the same definitions, correctly rounded to double up to a tie at 160 bits.
+// One instance per thread (see mpfr_reference()); the members are scratch registers.
+class MpfrReference {
+ public:
+  MpfrReference() {
+    mpfr_inits2(kMpfrPrecision, x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_str(cubic_, "0.044715", 10, MPFR_RNDN);
+  }
+  ~MpfrReference() {
+    mpfr_clears(x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
+    mpfr_free_cache();  // this thread's cached constants (π)
+  }
+  MpfrReference(const MpfrReference&) = delete;
+  MpfrReference& operator=(const MpfrReference&) = delete;
+
+  template <class T = double>
+  T sigmoid(double x) {
+    if (!std::isfinite(x)) return T(non_finite_limit(x, 1.0, false));
+    mpfr_set_d(x_, x, MPFR_RNDN);
+    sigmoid_into(r_, x_);
+    return rounded<T>(r_);
+  }
+
+  template <class T = double>
+  T swish(double x, double beta) {
+    if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
+    mpfr_set_d(x_, x, MPFR_RNDN);
+    mpfr_mul_d(t_, x_, beta, MPFR_RNDN);  // exact: 106 bits <= kMpfrPrecision
+    sigmoid_into(r_, t_);
+    mpfr_mul(r_, r_, x_, MPFR_RNDN);
+    return rounded<T>(r_);
+  }
+
+  template <class T = double>
+  T gelu(double x) {
+    if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
+    mpfr_set_d(x_, x, MPFR_RNDN);
+    mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
+    mpfr_div(t_, x_, t_, MPFR_RNDN);
+    mpfr_neg(t_, t_, MPFR_RNDN);
+    mpfr_erfc(r_, t_, MPFR_RNDN);
+    mpfr_mul(r_, r_, x_, MPFR_RNDN);
+    mpfr_div_2ui(r_, r_, 1, MPFR_RNDN);
+    return rounded<T>(r_);
+  }
+
+  template <class T = double>
+  T gelu_tanh(double x) {
+    if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
+    mpfr_set_d(x_, x, MPFR_RNDN);
+    mpfr_pow_ui(t_, x_, 3, MPFR_RNDN);
+    mpfr_mul(t_, t_, cubic_, MPFR_RNDN);
+    mpfr_add(t_, t_, x_, MPFR_RNDN);  // x + 0.044715·x³
+    mpfr_const_pi(u_, MPFR_RNDN);
+    mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
+    mpfr_sqrt(u_, u_, MPFR_RNDN);  // √(2/π)
+    mpfr_mul(t_, t_, u_, MPFR_RNDN);
+    mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
+    sigmoid_into(r_, t_);
+    mpfr_mul(r_, r_, x_, MPFR_RNDN);
+    return rounded<T>(r_);
+  }
+
+ private:
+  // r = 1/(1 + e^−a); at this precision and exponent range neither form needs a split.
+  void sigmoid_into(mpfr_t r, const mpfr_t a) {
+    mpfr_neg(u_, a, MPFR_RNDN);
+    mpfr_exp(u_, u_, MPFR_RNDN);
+    mpfr_add_ui(u_, u_, 1, MPFR_RNDN);
+    mpfr_ui_div(r, 1, u_, MPFR_RNDN);
+  }
+  // mpfr_get_flt and mpfr_get_d round correctly into the subnormal range as well.
+  template <class T>
+  static T rounded(const mpfr_t r) {
+    if constexpr (std::is_same_v<T, float>) {
+      return mpfr_get_flt(r, MPFR_RNDN);
+    } else {
+      return mpfr_get_d(r, MPFR_RNDN);
+    }
+  }
+
+  mpfr_t x_, t_, u_, r_;
+  mpfr_t cubic_;  // 0.044715 to kMpfrPrecision bits
+};
+
+// The calling thread's MPFR evaluator.
+inline MpfrReference& mpfr_reference() {
+  thread_local MpfrReference instance;
+  return instance;
+}
+
+// Rounds v, a double approximation of f(x) with relative error below 2^-44 (the ref:: functions
+// on float arguments), to the nearest float. Where v is within 2^-40·|v| of a rounding boundary
+// (the midpoint between two floats) that error could put it on the wrong side, and so could the
+// rounding of an exact double tie such as gelu(x) = x/2 for subnormal x; there `exact()` — the
+// same function in MPFR, rounded to float — decides. This happens for a tiny share of inputs.
+template <class Exact>
+float round_to_float(double v, Exact exact) {
+  const float f = static_cast<float>(v);
+  if (!std::isfinite(f) || double(f) == v) return f;
+  const float inf = std::numeric_limits<float>::infinity();
+  const float neighbour = std::nextafter(f, v > double(f) ? inf : -inf);
+  if (!std::isfinite(neighbour)) return f;
+  const double boundary = (double(f) + double(neighbour)) / 2;  // exact in double
+  return std::fabs(v - boundary) <= std::fabs(v) * 0x1p-40 ? exact() : f;
+}
+
+}  // namespace activ_test

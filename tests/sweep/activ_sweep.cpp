@@ -1,0 +1,274 @@
+// activ_sweep — the exhaustive float32 accuracy sweep of DESIGN §4, run on demand (not a test).
+//
+// For each function it evaluates every float input (all 2^32 bit patterns, or the floats of
+// --range lo hi) through activ's packet path — blocks of 4096 inputs in an Eigen array — and
+// compares each result with the reference: the function in double with libm, rounded once to
+// float (support/reference.hpp; near a rounding tie the direction is settled by MPFR when built
+// with ACTIV_SWEEP_MPFR, else by the same definition in long double). Every 16th input is also
+// run through the scalar functor, which must give the same bits. It prints a Markdown table: per
+// function the max ULP and where it occurs, a histogram, NaN/inf mismatches, scalar/packet
+// mismatches (bits, NaN payloads included) and the time. Exit status 1 when a bound or a
+// bit-identity is broken.
+//
+//   activ_sweep [--func NAME]... [--threads N] [--range LO HI]
+//   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)
+#include "support/accuracy.hpp"
+#include "support/functions.hpp"
+#include "support/reference.hpp"
+#include "support/ulp.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace activ_test {
+namespace {
+
+struct Options {
+  std::vector<std::string> functions;
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  bool ranged = false;
+  float lo = 0, hi = 0;
+};
+
+// The inputs of a run: position j of the sweep is a float's bit pattern.
+struct Inputs {
+  std::uint64_t count;
+  bool ranged;
+  std::int64_t first;  // ordered position of the first input, with --range
+  std::uint32_t bits(std::uint64_t j) const {
+    if (!ranged) return std::uint32_t(j);  // every pattern: -0 and every NaN included
+    const std::int64_t pos = first + std::int64_t(j);
+    return pos < 0 ? 0x80000000u | std::uint32_t(-pos) : std::uint32_t(pos);
+  }
+};
+
+struct Stats {
+  std::uint64_t count = 0;
+  std::uint64_t max_ulp = 0;
+  std::uint32_t worst_bits = 0;
+  float worst_got = 0, worst_want = 0;
+  std::array<std::uint64_t, 5> histogram{};  // 0, 1, 2, 3, >3 ULP
+  std::uint64_t nan_inf_mismatches = 0;
+  std::uint64_t scalar_mismatches = 0;
+  std::uint64_t scalar_checked = 0;
+  std::string first_scalar_mismatch;
+
+  void merge(const Stats& o) {
+    count += o.count;
+    // The worst input: the largest error, then the smallest ordered position (deterministic).
+    if (o.max_ulp > max_ulp ||
+        (o.max_ulp == max_ulp && o.count &&
+         ordered(from_bits<float>(o.worst_bits)) < ordered(from_bits<float>(worst_bits)))) {
+      max_ulp = o.max_ulp;
+      worst_bits = o.worst_bits;
+      worst_got = o.worst_got;
+      worst_want = o.worst_want;
+    }
+    for (std::size_t i = 0; i < histogram.size(); ++i) histogram[i] += o.histogram[i];
+    nan_inf_mismatches += o.nan_inf_mismatches;
+    scalar_mismatches += o.scalar_mismatches;
+    scalar_checked += o.scalar_checked;
+    if (first_scalar_mismatch.empty()) first_scalar_mismatch = o.first_scalar_mismatch;
+  }
+};
+
+// The float reference: the libm double value, rounded once; near a tie, a more precise evaluation.
+template <class Fn>
+float reference(float x) {
+  return round_to_float(Fn::template libm<float>(double(x)), [x] {
+#ifdef ACTIV_SWEEP_MPFR
+    return Fn::template mpfr<float>(double(x));
+#else
+    return static_cast<float>(Fn::template libm<float>(static_cast<long double>(x)));
+#endif
+  });
+}
+
+template <class Fn>
+Stats sweep(const Inputs& inputs, unsigned threads) {
+  constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
+  constexpr Eigen::Index kBlock = 4096;
+  constexpr std::uint64_t kScalarEvery = 16;
+  std::atomic<std::uint64_t> next{0};
+  std::mutex mutex;
+  Stats total;
+  auto worker = [&] {
+    Stats s;
+    const auto f = Fn::functor();
+    Eigen::ArrayXf in(kBlock), out(kBlock);
+    for (std::uint64_t begin; (begin = next.fetch_add(kChunk)) < inputs.count;) {
+      const std::uint64_t end = std::min(inputs.count, begin + kChunk);
+      for (std::uint64_t b = begin; b < end; b += kBlock) {
+        const Eigen::Index n = Eigen::Index(std::min<std::uint64_t>(kBlock, end - b));
+        for (Eigen::Index i = 0; i < n; ++i)
+          in(i) = from_bits<float>(inputs.bits(b + std::uint64_t(i)));
+        out.head(n) = Fn::apply(in.head(n));
+        for (Eigen::Index i = 0; i < n; ++i) {
+          const float x = in(i), got = out(i), want = reference<Fn>(x);
+          const std::uint64_t d = ulp_distance(got, want);
+          ++s.count;
+          ++s.histogram[std::min<std::uint64_t>(d, 4)];
+          if (std::isnan(got) != std::isnan(want) ||
+              ((std::isinf(got) || std::isinf(want)) && got != want)) {
+            ++s.nan_inf_mismatches;
+          }
+          if (d > s.max_ulp || s.count == 1) {
+            s.max_ulp = d;
+            s.worst_bits = bits_of(x);
+            s.worst_got = got;
+            s.worst_want = want;
+          }
+          if ((b + std::uint64_t(i)) % kScalarEvery == 0) {
+            ++s.scalar_checked;
+            const float scalar = f(x);
+            if (!bit_identical(scalar, got) && s.scalar_mismatches++ == 0) {
+              s.first_scalar_mismatch =
+                  "x = " + show(x) + ": packet " + show(got) + ", scalar " + show(scalar);
+            }
+          }
+        }
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    total.merge(s);
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  return total;
+}
+
+struct Row {
+  std::string name;
+  Stats stats;
+  double seconds;
+};
+
+template <class... Fns>
+std::vector<std::string> names(FunctionList<Fns...>) {
+  return {Fns::name()...};
+}
+
+template <class... Fns>
+void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs,
+                  std::vector<Row>& rows) {
+  auto one = [&](auto fn) {
+    using Fn = decltype(fn);
+    if (std::find(opt.functions.begin(), opt.functions.end(), Fn::name()) == opt.functions.end())
+      return;
+    const auto t0 = std::chrono::steady_clock::now();
+    Stats s = sweep<Fn>(inputs, opt.threads);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr, "%s: max %" PRIu64 " ULP, %.1f s\n", Fn::name().c_str(), s.max_ulp,
+                 seconds);
+    rows.push_back({Fn::name(), std::move(s), seconds});
+  };
+  (one(Fns{}), ...);
+}
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI]\n"
+               "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)\n",
+               why);
+  std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+  Options opt;
+  const std::vector<std::string> known = names(AccuracyFunctionList{});
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--func" && i + 1 < argc) {
+      opt.functions.push_back(argv[++i]);
+      if (std::find(known.begin(), known.end(), opt.functions.back()) == known.end())
+        usage("unknown function");
+    } else if (a == "--threads" && i + 1 < argc) {
+      opt.threads = unsigned(std::max(1, std::atoi(argv[++i])));
+    } else if (a == "--range" && i + 2 < argc) {
+      opt.ranged = true;
+      opt.lo = std::strtof(argv[i + 1], nullptr);
+      opt.hi = std::strtof(argv[i + 2], nullptr);
+      i += 2;
+      if (!(opt.lo <= opt.hi)) usage("--range needs LO <= HI");
+    } else {
+      usage(("unknown argument " + a).c_str());
+    }
+  }
+  if (opt.functions.empty()) opt.functions = known;
+  return opt;
+}
+
+int main_(int argc, char** argv) {
+  const Options opt = parse(argc, argv);
+  Inputs inputs{std::uint64_t(1) << 32, false, 0};
+  if (opt.ranged) {
+    inputs = {std::uint64_t(ordered(opt.hi) - ordered(opt.lo) + 1), true, ordered(opt.lo)};
+  }
+  std::vector<Row> rows;
+  run_selected(AccuracyFunctionList{}, opt, inputs, rows);
+
+  std::printf(
+      "activ float32 sweep: %s; Eigen SIMD: %s; %s; %u threads; reference: double libm, "
+      "ties settled by %s\n\n",
+      opt.ranged ? ("every float in [" + show(opt.lo) + ", " + show(opt.hi) + "]").c_str()
+                 : "all 2^32 inputs",
+      Eigen::SimdInstructionSetsInUse(), "compiler " __VERSION__, opt.threads,
+#ifdef ACTIV_SWEEP_MPFR
+      "MPFR"
+#else
+      "long double"
+#endif
+  );
+  std::printf(
+      "| function | max ULP | at x | 0 ULP | 1 ULP | 2 ULP | 3 ULP | >3 ULP | NaN/inf mismatches | "
+      "scalar ≠ packet | time (s) |\n");
+  std::printf("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  bool ok = true;
+  for (const Row& r : rows) {
+    const Stats& s = r.stats;
+    char x[64];
+    std::snprintf(x, sizeof x, "%.9g", double(from_bits<float>(s.worst_bits)));
+    std::printf("| %s | %" PRIu64 " | %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
+                " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " of %" PRIu64 " | %.1f |\n",
+                r.name.c_str(), s.max_ulp, s.max_ulp ? x : "—", s.histogram[0], s.histogram[1],
+                s.histogram[2], s.histogram[3], s.histogram[4], s.nan_inf_mismatches,
+                s.scalar_mismatches, s.scalar_checked, r.seconds);
+    ok = ok && s.max_ulp <= kMaxUlpFloat && s.nan_inf_mismatches == 0 && s.scalar_mismatches == 0;
+  }
+  std::printf("\n");
+  for (const Row& r : rows) {
+    const Stats& s = r.stats;
+    if (s.max_ulp > 0) {
+      std::printf("- %s: worst x = %s, got %s, want %s\n", r.name.c_str(),
+                  show(from_bits<float>(s.worst_bits)).c_str(), show(s.worst_got).c_str(),
+                  show(s.worst_want).c_str());
+    }
+    if (!s.first_scalar_mismatch.empty()) {
+      std::printf("- %s: scalar functor differs from the packet path, first at %s\n",
+                  r.name.c_str(), s.first_scalar_mismatch.c_str());
+    }
+  }
+  std::printf("\nbound %" PRIu64 " ULP: %s\n", kMaxUlpFloat, ok ? "holds" : "BROKEN");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace activ_test
+
+int main(int argc, char** argv) { return activ_test::main_(argc, argv); }
