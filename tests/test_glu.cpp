@@ -1,0 +1,559 @@
+// <activ/glu.hpp>: every variant in every form equals its scalar definition value · Gate(gate)
+// (DESIGN §1, issue 3 point 1), measured in ULPs against an independent reference:
+//   float  — value · Gate(gate) in double, Gate from libm (support/reference.hpp), rounded once;
+//   double — value · Gate(gate) in MPFR at 200 bits (below), rounded once.
+// Bound: 3 ULP wherever Gate(gate) is 0 or a normal number of the type. Where it underflows
+// (nonzero, below the smallest normal: gelu(x) for x < −13.2 in float) the gate computed in the
+// type has an absolute error of up to 2 subnormal ULPs (DESIGN §4, or is flushed to 0), and the
+// product carries it times |value|: there the bound is 3 ULP + 2·|value|·denorm_min. Every
+// float implementation of value * gate(x) shares this. Special values follow IEEE products.
+// Also: the packet path is taken for every layout, and the expressions are lazy.
+#include <activ/glu.hpp>
+
+#include "support/isa_guard.hpp"
+#include "support/parallel.hpp"
+#include "support/reference.hpp"
+#include "support/sampling.hpp"
+#include "support/ulp.hpp"
+
+#include <gtest/gtest.h>
+#include <mpfr.h>
+
+#include <algorithm>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace activ_test {
+namespace {
+
+using Eigen::Dynamic;
+template <class T>
+using Mat = Eigen::Matrix<T, Dynamic, Dynamic>;
+template <class T>
+using RowMat = Eigen::Matrix<T, Dynamic, Dynamic, Eigen::RowMajor>;
+
+// ---------------------------------------------------------------------------------------------
+// The gates, as the reference knows them.
+
+enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity, oai };
+constexpr double kSwishBeta = 1.702;  // swiglu's explicit-beta case
+constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;
+
+// The variant's parameters as activ rounds them: to the scalar type first.
+template <class T>
+double as_type(double x) {
+  return double(static_cast<T>(x));
+}
+
+// Limits of the gates at ±inf (DESIGN §3), and NaN; g is not finite.
+double gate_limit(Gate gate, double g) {
+  if (std::isnan(g)) return g;
+  switch (gate) {
+    case Gate::sigmoid: return g > 0 ? 1.0 : 0.0;
+    case Gate::relu: return g > 0 ? g : 0.0;
+    case Gate::identity: return g;
+    default: return g > 0 ? g : -0.0;
+  }
+}
+
+// Gate(g) in double with libm, for float arguments (the float reference).
+double gate_double(Gate gate, double g, double swish_beta) {
+  if (!std::isfinite(g)) return gate_limit(gate, g);
+  switch (gate) {
+    case Gate::gelu: return ref::gelu(g);
+    case Gate::gelu_tanh: return ref::gelu_tanh(g);
+    case Gate::silu: return ref::swish(g, 1.0);
+    case Gate::swish: return ref::swish(g, swish_beta);
+    case Gate::relu: return g > 0 ? g : 0.0;
+    case Gate::sigmoid: return ref::sigmoid(g);
+    case Gate::identity: return g;
+    case Gate::oai: break;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// GPT-OSS's clamps, in the order of its reference code.
+double oai_clamp_gate(double g, double limit) { return std::isnan(g) ? g : std::min(g, limit); }
+double oai_clamp_value(double v, double limit) {
+  return std::isnan(v) ? v : std::min(std::max(v, -limit), limit);
+}
+
+// MPFR evaluation of value · Gate(gate) for double arguments, correctly rounded (barring a tie at
+// 200 bits). One instance per thread.
+class MpfrGlu {
+ public:
+  MpfrGlu() {
+    mpfr_inits2(200, v_, g_, t_, u_, r_, c_, min_normal_, static_cast<mpfr_ptr>(nullptr));
+    mpfr_set_str(c_, "0.044715", 10, MPFR_RNDN);
+    mpfr_set_d(min_normal_, std::numeric_limits<double>::min(), MPFR_RNDN);
+  }
+  ~MpfrGlu() {
+    mpfr_clears(v_, g_, t_, u_, r_, c_, min_normal_, static_cast<mpfr_ptr>(nullptr));
+    mpfr_free_cache();
+  }
+  MpfrGlu(const MpfrGlu&) = delete;
+  MpfrGlu& operator=(const MpfrGlu&) = delete;
+
+  // r = Gate(g) for finite g (g_ holds g).
+  void gate_into(Gate gate, double swish_beta) {
+    switch (gate) {
+      case Gate::gelu:  // ½·g·erfc(−g/√2)
+        mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
+        mpfr_div(t_, g_, t_, MPFR_RNDN);
+        mpfr_neg(t_, t_, MPFR_RNDN);
+        mpfr_erfc(r_, t_, MPFR_RNDN);
+        mpfr_mul(r_, r_, g_, MPFR_RNDN);
+        mpfr_div_2ui(r_, r_, 1, MPFR_RNDN);
+        return;
+      case Gate::gelu_tanh:  // g·σ(2·√(2/π)·(g + 0.044715·g³))
+        mpfr_pow_ui(t_, g_, 3, MPFR_RNDN);
+        mpfr_mul(t_, t_, c_, MPFR_RNDN);
+        mpfr_add(t_, t_, g_, MPFR_RNDN);
+        mpfr_const_pi(u_, MPFR_RNDN);
+        mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
+        mpfr_sqrt(u_, u_, MPFR_RNDN);
+        mpfr_mul(t_, t_, u_, MPFR_RNDN);
+        mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
+        sigmoid_into(r_, t_);
+        mpfr_mul(r_, r_, g_, MPFR_RNDN);
+        return;
+      case Gate::silu:
+      case Gate::swish:
+      case Gate::oai:  // g·σ(β·g)
+        mpfr_mul_d(t_, g_, gate == Gate::silu ? 1.0 : swish_beta, MPFR_RNDN);
+        sigmoid_into(r_, t_);
+        mpfr_mul(r_, r_, g_, MPFR_RNDN);
+        return;
+      case Gate::relu:
+        mpfr_set_d(r_, std::max(mpfr_get_d(g_, MPFR_RNDN), 0.0), MPFR_RNDN);
+        return;
+      case Gate::sigmoid:
+        sigmoid_into(r_, g_);
+        return;
+      case Gate::identity:
+        mpfr_set(r_, g_, MPFR_RNDN);
+        return;
+    }
+  }
+
+  // (value + shift) · Gate(gate) for finite value and gate, rounded once to double; Gate(gate)
+  // rounded to double goes to *gate_rounded. shift is 0, or 1 for GPT-OSS's "value + 1".
+  // *underflows: Gate(gate) is nonzero and below the smallest normal double.
+  double product(Gate gate, double v, double g, double shift, double swish_beta,
+                 double* gate_rounded, bool* underflows) {
+    mpfr_set_d(v_, v, MPFR_RNDN);
+    mpfr_add_d(v_, v_, shift, MPFR_RNDN);  // exact unless |v| < 2^-190: irrelevant then
+    mpfr_set_d(g_, g, MPFR_RNDN);
+    gate_into(gate, swish_beta);
+    *gate_rounded = mpfr_get_d(r_, MPFR_RNDN);
+    *underflows = !mpfr_zero_p(r_) &&
+                  mpfr_cmpabs(r_, min_normal_) < 0;
+    mpfr_mul(r_, r_, v_, MPFR_RNDN);
+    return mpfr_get_d(r_, MPFR_RNDN);
+  }
+
+ private:
+  void sigmoid_into(mpfr_t r, const mpfr_t a) {  // 1/(1 + e^−a)
+    mpfr_neg(u_, a, MPFR_RNDN);
+    mpfr_exp(u_, u_, MPFR_RNDN);
+    mpfr_add_ui(u_, u_, 1, MPFR_RNDN);
+    mpfr_ui_div(r, 1, u_, MPFR_RNDN);
+  }
+  mpfr_t v_, g_, t_, u_, r_, c_, min_normal_;
+};
+
+MpfrGlu& mpfr_glu() {
+  thread_local MpfrGlu instance;
+  return instance;
+}
+
+// The reference result for one pair, and whether Gate(gate) underflows T: nonzero but below the
+// smallest normal number, so that T cannot hold it to full relative precision.
+template <class T>
+struct Reference {
+  T out;
+  bool gate_underflows;
+};
+
+template <class T>
+Reference<T> reference(Gate gate, T value, T gate_in) {
+  double v = value, g = gate_in, shift = 0.0, beta = as_type<T>(kSwishBeta);
+  Gate core = gate;
+  if (gate == Gate::oai) {  // (min(g, L)·σ(α·min(g, L))) · (clamp(v, −L, L) + 1)
+    g = oai_clamp_gate(g, as_type<T>(kOaiLimit));
+    v = oai_clamp_value(v, as_type<T>(kOaiLimit));
+    shift = 1.0;
+    core = Gate::swish;
+    beta = as_type<T>(kOaiAlpha);
+  }
+  const auto underflows = [](double gate_value) {
+    return gate_value != 0 && std::abs(gate_value) < double(std::numeric_limits<T>::min());
+  };
+  if (!std::isfinite(v) || !std::isfinite(g)) {
+    // IEEE product of the value with the gate rounded to T: inf · 0 is NaN, as in PyTorch.
+    T gate_t = static_cast<T>(gate_limit(core, g));
+    if (std::isfinite(g)) {
+      if constexpr (std::is_same_v<T, double>) {
+        bool tiny;
+        mpfr_glu().product(core, 1.0, g, 0.0, beta, &gate_t, &tiny);
+      } else {
+        gate_t = static_cast<T>(gate_double(core, g, beta));
+      }
+    }
+    return {static_cast<T>(static_cast<T>(v + shift) * gate_t), false};
+  }
+  if constexpr (std::is_same_v<T, float>) {
+    // Exact in double: v + shift (|v| <= 7 when shift is 1); the float × double product carries
+    // 2^-53 relative error, far below the float ULP.
+    const double gd = gate_double(core, g, beta);
+    return {static_cast<float>((v + shift) * gd), underflows(gd)};
+  } else {
+    double rounded;
+    bool tiny;
+    const double out = mpfr_glu().product(core, v, g, shift, beta, &rounded, &tiny);
+    return {out, tiny};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sample: (value, gate) pairs. Gates from every binade of both signs, a dense grid over the
+// range where the gates bend, the tails, and the edge values; each with a random value of
+// random sign and magnitude 2^±30, plus every edge value against every edge gate.
+
+template <class T>
+struct Pairs {
+  std::vector<T> value, gate;
+};
+
+template <class T>
+Pairs<T> sample_pairs() {
+  std::mt19937_64 rng(std::is_same_v<T, float> ? 0x617fULL : 0x617dULL);
+  std::vector<T> gates = edge_values<T>();
+  append_binades(gates, std::is_same_v<T, float> ? 8 : 2, rng);
+  append_dense<T>(gates, -20.0, 20.0, std::is_same_v<T, float> ? 4096 : 2048, rng);
+  append_dense<T>(gates, -200.0, -20.0, 256, rng);  // sigmoid / swish tails
+  Pairs<T> p;
+  for (T g : gates) {
+    const double magnitude = std::ldexp(1.0, int(rng() % 61) - 30) * (1.0 + double(rng() >> 11) * 0x1p-53);
+    p.value.push_back(static_cast<T>((rng() & 1) ? magnitude : -magnitude));
+    p.gate.push_back(g);
+  }
+  const std::vector<T> edges = edge_values<T>();
+  for (std::size_t i = 0; i < edges.size(); i += 3) {  // every third edge value as a value
+    for (std::size_t j = 0; j < edges.size(); j += 5) {
+      p.value.push_back(edges[i]);
+      p.gate.push_back(edges[j]);
+    }
+  }
+  return p;
+}
+
+// The pairs laid out as [rows, d] value and gate matrices, d odd so that packets straddle rows
+// in every layout; the padding pairs are (0, 0).
+constexpr Eigen::Index kD = 61;
+
+template <class T>
+void as_matrices(const Pairs<T>& p, Mat<T>& V, Mat<T>& G) {
+  const Eigen::Index n = Eigen::Index(p.value.size());
+  const Eigen::Index rows = (n + kD - 1) / kD;
+  V.setZero(rows, kD);
+  G.setZero(rows, kD);
+  for (Eigen::Index k = 0; k < n; ++k) {  // row-major order of pairs
+    V(k / kD, k % kD) = p.value[std::size_t(k)];
+    G(k / kD, k % kD) = p.gate[std::size_t(k)];
+  }
+}
+
+enum class Form { value_first, gate_first, interleaved_col_major, interleaved_row_major, two_input };
+constexpr Form kForms[] = {Form::value_first, Form::gate_first, Form::interleaved_col_major,
+                           Form::interleaved_row_major, Form::two_input};
+
+const char* form_name(Form f) {
+  switch (f) {
+    case Form::value_first: return "value_first";
+    case Form::gate_first: return "gate_first";
+    case Form::interleaved_col_major: return "interleaved (col-major)";
+    case Form::interleaved_row_major: return "interleaved (row-major)";
+    case Form::two_input: return "two-input";
+  }
+  return "?";
+}
+
+// Evaluates `call` (a generic lambda forwarding to one activ variant) in one form.
+template <class T, class Call>
+Mat<T> evaluate(Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
+  const Eigen::Index rows = V.rows(), d = V.cols();
+  Mat<T> h(rows, 2 * d);
+  switch (form) {
+    case Form::value_first:
+      h << V, G;
+      return call(h, activ::value_first);
+    case Form::gate_first:
+      h << G, V;
+      return call(h, activ::gate_first);
+    case Form::interleaved_col_major:
+    case Form::interleaved_row_major:
+      for (Eigen::Index j = 0; j < d; ++j) {
+        h.col(2 * j) = G.col(j);
+        h.col(2 * j + 1) = V.col(j);
+      }
+      if (form == Form::interleaved_row_major) {
+        const RowMat<T> hr = h;
+        return call(hr, activ::interleaved);
+      }
+      return call(h, activ::interleaved);
+    case Form::two_input:
+      return call(V, G);
+  }
+  return {};
+}
+
+// Checks every form of one variant against the reference; prints the worst case per form.
+template <class T, class Call>
+void check_variant(const char* name, Gate gate, Call call) {
+  static const Pairs<T> pairs = sample_pairs<T>();
+  Mat<T> V, G;
+  as_matrices(pairs, V, G);
+  Mat<T> want(V.rows(), V.cols());
+  Eigen::Matrix<bool, Dynamic, Dynamic> gate_underflows(V.rows(), V.cols());
+  parallel_for(std::size_t(V.size()), [&](std::size_t begin, std::size_t end) {
+    for (std::size_t k = begin; k < end; ++k) {
+      const Eigen::Index i = Eigen::Index(k) / kD, j = Eigen::Index(k) % kD;
+      const Reference<T> r = reference<T>(gate, V(i, j), G(i, j));
+      want(i, j) = r.out;
+      gate_underflows(i, j) = r.gate_underflows;
+    }
+  }, test_threads(), 64);
+
+  const char* type = std::is_same_v<T, float> ? "float" : "double";
+  for (Form form : kForms) {
+    const Mat<T> got = evaluate<T>(form, V, G, call);
+    ASSERT_EQ(got.rows(), V.rows());
+    ASSERT_EQ(got.cols(), V.cols());
+    std::uint64_t worst = 0, failures = 0;
+    Eigen::Index wi = 0, wj = 0;
+    for (Eigen::Index i = 0; i < V.rows(); ++i) {
+      for (Eigen::Index j = 0; j < V.cols(); ++j) {
+        const std::uint64_t ulp = ulp_distance(got(i, j), want(i, j));
+        const bool subnormal_gate = gate_underflows(i, j);
+        bool ok = ulp <= 3;
+        if (!ok && subnormal_gate && ulp != kNanMismatch) {
+          // The gate's own absolute error, carried by the product (see the file comment).
+          // swiglu_oai multiplies by clamp(value) + 1, at most limit + 1 = 8 in magnitude.
+          const double factor = gate == Gate::oai ? 8.0 : std::abs(double(V(i, j)));
+          const double slack = 2.0 * factor * double(std::numeric_limits<T>::denorm_min());
+          const double ulp_of_want = double(std::nextafter(std::abs(want(i, j)), std::numeric_limits<T>::infinity()) - std::abs(want(i, j)));
+          ok = std::abs(double(got(i, j)) - double(want(i, j))) <= 3.0 * ulp_of_want + slack;
+        } else if (!subnormal_gate && ulp > worst) {
+          worst = ulp;
+          wi = i;
+          wj = j;
+        }
+        if (!ok && failures++ < 5) {
+          ADD_FAILURE() << name << " " << type << " " << form_name(form) << ": value "
+                        << double(V(i, j)) << " gate " << double(G(i, j)) << " got "
+                        << double(got(i, j)) << " want " << double(want(i, j)) << " ("
+                        << (ulp == kNanMismatch ? std::string("NaN mismatch") : std::to_string(ulp) + " ULP") << ")";
+        }
+      }
+    }
+    std::printf("  %-10s %-6s %-24s max %" PRIu64 " ULP over %td pairs (worst: value %.9g, gate %.9g)\n",
+                name, type, form_name(form), worst, V.size(), double(V(wi, wj)), double(G(wi, wj)));
+    EXPECT_EQ(failures, 0u) << name << " " << type << " " << form_name(form);
+  }
+}
+
+template <class Xpr>
+Mat<typename Xpr::Scalar> eval(const Xpr& x) {
+  return x;
+}
+
+// One generic call per variant: (h, layout) or (value, gate), the variant's parameters last.
+template <class T>
+void check_all_variants() {
+  check_variant<T>("geglu", Gate::gelu,
+                   [](const auto& a, const auto& b) { return eval(activ::geglu(a, b)); });
+  check_variant<T>("geglu_tanh", Gate::gelu_tanh,
+                   [](const auto& a, const auto& b) { return eval(activ::geglu_tanh(a, b)); });
+  check_variant<T>("swiglu", Gate::silu,
+                   [](const auto& a, const auto& b) { return eval(activ::swiglu(a, b)); });
+  check_variant<T>("swiglu1702", Gate::swish, [](const auto& a, const auto& b) {
+    return eval(activ::swiglu(a, b, kSwishBeta));
+  });
+  check_variant<T>("reglu", Gate::relu,
+                   [](const auto& a, const auto& b) { return eval(activ::reglu(a, b)); });
+  check_variant<T>("glu", Gate::sigmoid,
+                   [](const auto& a, const auto& b) { return eval(activ::glu(a, b)); });
+  check_variant<T>("bilinear", Gate::identity,
+                   [](const auto& a, const auto& b) { return eval(activ::bilinear(a, b)); });
+  check_variant<T>("swiglu_oai", Gate::oai, [](const auto& a, const auto& b) {
+    return eval(activ::swiglu_oai(a, b, kOaiAlpha, kOaiLimit));
+  });
+}
+
+TEST(GluAccuracy, FloatWithin3UlpOfDoubleReferenceInEveryForm) { check_all_variants<float>(); }
+TEST(GluAccuracy, DoubleWithin3UlpOfMpfrInEveryForm) { check_all_variants<double>(); }
+
+// ---------------------------------------------------------------------------------------------
+// IEEE products (DESIGN §3): 0 · Gate(+inf) is NaN for the gates that tend to +inf, and
+// inf · Gate(−inf) = inf · (−0) is NaN for those that tend to −0; NaN propagates.
+
+template <class T>
+void check_special_products() {
+  const T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
+  Mat<T> V(1, 6), G(1, 6);
+  V << T(0), inf, nan, T(2), -T(0), T(3);
+  G << inf, -inf, T(1), nan, inf, -inf;
+  auto expect = [&](const char* name, const Mat<T>& got, std::initializer_list<double> want) {
+    int j = 0;
+    for (double w : want) {
+      const T g = got(0, j);
+      if (std::isnan(w)) {
+        EXPECT_TRUE(std::isnan(g)) << name << " column " << j << ": got " << g;
+      } else if (std::isfinite(w) && w != 0) {  // a rounded libm value: within the bound
+        EXPECT_LE(ulp_distance(g, static_cast<T>(w)), 3u) << name << " column " << j << ": got " << g << ", want " << w;
+      } else {  // zeros and infinities: exactly, sign included
+        EXPECT_TRUE(same_result(g, static_cast<T>(w))) << name << " column " << j << ": got " << g << ", want " << w;
+      }
+      ++j;
+    }
+  };
+  const double n = std::nan("");
+  // value·gelu(gate): 0·inf, inf·(−0), NaN·gelu(1), 2·NaN, −0·inf, 3·(−0)
+  expect("geglu", activ::geglu(V, G), {n, n, n, n, n, -0.0});
+  expect("geglu_tanh", activ::geglu_tanh(V, G), {n, n, n, n, n, -0.0});
+  expect("swiglu", activ::swiglu(V, G), {n, n, n, n, n, -0.0});
+  expect("bilinear", activ::bilinear(V, G), {n, -double(inf), n, n, n, -double(inf)});
+  // relu(+inf) = inf, relu(−inf) = +0: 0·inf, inf·0, NaN, NaN, −0·inf, 3·0
+  expect("reglu", activ::reglu(V, G), {n, n, n, n, n, 0.0});
+  // sigmoid(+inf) = 1, sigmoid(−inf) = +0
+  expect("glu", activ::glu(V, G), {0.0, n, n, n, -0.0, 0.0});
+  // swiglu_oai clamps: gate +inf -> 7, value ±inf -> ±7; NaN stays NaN.
+  const double s7 = 7.0 / (1.0 + std::exp(-double(static_cast<T>(1.702)) * 7.0));
+  expect("swiglu_oai", activ::swiglu_oai(V, G), {s7 * 1.0, -0.0 * 8.0, n, n, s7 * 1.0, -0.0});
+}
+
+TEST(GluSpecialValues, IeeeProductsFloat) { check_special_products<float>(); }
+TEST(GluSpecialValues, IeeeProductsDouble) { check_special_products<double>(); }
+
+// ---------------------------------------------------------------------------------------------
+// The packet path is taken (DESIGN §5: without functor_traits Eigen silently goes scalar), for
+// every variant and for the views every layout builds.
+
+template <class Xpr>
+constexpr bool has_packet_access() {
+  return (int(Eigen::internal::evaluator<Xpr>::Flags) & Eigen::PacketAccessBit) != 0;
+}
+
+template <class T>
+void check_packet_access() {
+  using Fused = Mat<T>;
+  using FusedRow = RowMat<T>;
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::gate_first))>());
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::interleaved))>());
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<FusedRow>()))>());
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<FusedRow>(), activ::interleaved))>());
+  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::geglu_tanh(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::swiglu(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::swiglu(std::declval<Fused>(), 0.5))>());
+  static_assert(has_packet_access<decltype(activ::reglu(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::glu(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::bilinear(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::swiglu_oai(std::declval<Fused>()))>());
+  static_assert(has_packet_access<decltype(activ::swiglu_oai(std::declval<FusedRow>()))>());
+  // Column-major value-first halves are contiguous: one linear loop over the whole output.
+  static_assert(int(Eigen::internal::evaluator<decltype(activ::geglu(std::declval<Fused>()))>::Flags) &
+                Eigen::LinearAccessBit);
+}
+
+TEST(GluPacketPath, EveryVariantAndLayoutVectorizes) {
+  check_packet_access<float>();
+  check_packet_access<double>();
+  SUCCEED();
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new gate is one small functor (README "Adding a gate"): here x² with its packet path.
+
+struct Square {
+  template <class S>
+  S operator()(const S& x) const {
+    return x * x;
+  }
+  template <class P>
+  P packetOp(const P& x) const {
+    return Eigen::internal::pmul(x, x);
+  }
+};
+
+}  // namespace
+}  // namespace activ_test
+
+template <>
+struct Eigen::internal::functor_traits<activ_test::Square> {
+  enum { Cost = 1, PacketAccess = true };
+};
+
+namespace activ_test {
+namespace {
+
+inline constexpr auto sqglu = activ::make_glu(Square{}, "test::sqglu");
+
+TEST(GluCustomGate, MakeGluGivesAllFormsOfAUserGate) {
+  Mat<float> h(2, 4);
+  h << 1, 2, 3, 4,
+       5, 6, 7, 8;
+  Mat<float> want(2, 2);
+  want << 1 * 9, 2 * 16,
+          5 * 49, 6 * 64;
+  EXPECT_EQ(Mat<float>(sqglu(h)), want);
+  Mat<float> gate_first(2, 2);
+  gate_first << 3 * 1, 4 * 4,
+                7 * 25, 8 * 36;
+  EXPECT_EQ(Mat<float>(sqglu(h, activ::gate_first)), gate_first);
+  Mat<float> interleaved(2, 2);
+  interleaved << 2 * 1, 4 * 9,
+                 6 * 25, 8 * 49;
+  EXPECT_EQ(Mat<float>(sqglu(h, activ::interleaved)), interleaved);
+  EXPECT_EQ(Mat<float>(sqglu(h.leftCols(2), h.rightCols(2))), want);
+  static_assert(has_packet_access<decltype(sqglu(std::declval<Mat<float>>()))>());
+  try {
+    const Mat<float> odd(2, 3);
+    (void)sqglu(odd);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "test::sqglu: input has 3 columns (shape 2x3); the last dimension must be even (2*d)");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The result is a lazy expression of the input's kind and width d.
+
+TEST(GluExpression, IsLazyAndOfTheInputsKind) {
+  using Xpr = decltype(activ::geglu(std::declval<Eigen::ArrayXXf>()));
+  static_assert(std::is_base_of_v<Eigen::ArrayBase<Xpr>, Xpr>);
+  static_assert(!std::is_base_of_v<Eigen::PlainObjectBase<Xpr>, Xpr>);
+  using MXpr = decltype(activ::geglu(std::declval<Eigen::MatrixXd>(), activ::interleaved));
+  static_assert(std::is_base_of_v<Eigen::MatrixBase<MXpr>, MXpr>);
+  // Fixed widths stay fixed: 8 columns in, 4 out.
+  using Fixed = decltype(activ::geglu(std::declval<Eigen::Matrix<float, 3, 8>>(), activ::interleaved));
+  static_assert(Fixed::RowsAtCompileTime == 3 && Fixed::ColsAtCompileTime == 4);
+  using FixedRow = decltype(activ::glu(std::declval<Eigen::Matrix<double, 2, 6, Eigen::RowMajor>>()));
+  static_assert(FixedRow::ColsAtCompileTime == 3);
+  const Eigen::MatrixXf h = Eigen::MatrixXf::Random(5, 8);
+  const auto xpr = activ::geglu(h);
+  EXPECT_EQ(xpr.rows(), 5);
+  EXPECT_EQ(xpr.cols(), 4);
+}
+
+}  // namespace
+}  // namespace activ_test
+
+int main(int argc, char** argv) { return activ_test::run_tests_for_isa(argc, argv); }
