@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Turn bench_activations' Google Benchmark JSON into a ratio table.
+
+Per function, type and n: activ's time per item, the speed-up over the scalar <cmath> loop
+(scalar time / activ time) and activ's time relative to Eigen's built-in expression
+(activ time / Eigen time), each as the ratio of the medians over the repetitions with the
+widest range the repetitions allow, [min/max, max/min]. Targets (issue 2): gelu >= 20x the
+scalar loop; activ/Eigen <= 1.25 at n = 4096 and <= 1.1 at n = 16777216 for every function.
+
+    bench_activations --benchmark_repetitions=5 --benchmark_display_aggregates_only=true \\
+        --benchmark_out=bench.json --benchmark_out_format=json
+    python3 bench/compare.py bench.json            # several files: their repetitions are pooled
+
+Reads individual repetitions when the file has them (--benchmark_display_aggregates_only keeps
+them in the file); with --benchmark_report_aggregates_only it uses the median/min/max
+aggregates instead. Standard library only.
+"""
+import argparse
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+NAME = re.compile(r"^BM_(?P<fn>\w+)<(?P<type>\w+)>/(?P<impl>activ|scalar|eigen)/(?P<n>\d+)$")
+TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+SPEEDUP_TARGET = {"gelu": 20.0}          # scalar time / activ time, at least
+EIGEN_TARGET = {4096: 1.25, 16777216: 1.1}  # activ time / Eigen time, at most
+FN_ORDER = ["gelu", "gelu_tanh", "sigmoid", "silu", "swish"]
+IMPLS = ("activ", "scalar", "eigen")
+
+
+def load(paths, metric):
+    """Returns ({(fn, type, n, impl): [ns per item...] or {'median','min','max'}}, context)."""
+    reps = defaultdict(list)
+    aggs = defaultdict(dict)
+    context = {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        context = context or data.get("context", {})
+        for b in data.get("benchmarks", []):
+            m = NAME.match(b.get("run_name", b["name"]))
+            if not m or b.get("error_occurred"):
+                continue
+            n = int(m["n"])
+            key = (m["fn"], m["type"], n, m["impl"])
+            ns_per_item = b[metric] * TO_NS[b.get("time_unit", "ns")] / n
+            if b.get("run_type", "iteration") == "iteration":
+                reps[key].append(ns_per_item)
+            elif b.get("aggregate_name") in ("median", "min", "max"):
+                aggs[key][b["aggregate_name"]] = ns_per_item
+    stats = {}
+    for key in set(reps) | set(aggs):
+        if reps[key]:
+            v = reps[key]
+            stats[key] = {"median": statistics.median(v), "min": min(v), "max": max(v),
+                          "reps": len(v)}
+        elif "median" in aggs[key]:
+            a = aggs[key]
+            stats[key] = {"median": a["median"], "min": a.get("min", a["median"]),
+                          "max": a.get("max", a["median"]), "reps": "agg"}
+    return stats, context
+
+
+def ratio(num, den):
+    """Ratio of medians and the widest range the repetitions allow."""
+    return (num["median"] / den["median"], num["min"] / den["max"], num["max"] / den["min"])
+
+
+def fmt_ratio(r, digits=2):
+    if r is None:
+        return "–"
+    mid, lo, hi = r
+    return f"{mid:.{digits}f} [{lo:.{digits}f}–{hi:.{digits}f}]"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("json", nargs="+", help="--benchmark_out JSON file(s)")
+    ap.add_argument("--metric", choices=("cpu_time", "real_time"), default="cpu_time",
+                    help="which time to compare (default: cpu_time, robust to preemption)")
+    ap.add_argument("--check", action="store_true",
+                    help="exit with status 1 when a median misses a target")
+    args = ap.parse_args()
+
+    stats, ctx = load(args.json, args.metric)
+    if not stats:
+        sys.exit("no BM_<fn><<type>>/<impl>/<n> results in " + ", ".join(args.json))
+
+    print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs at "
+          f"{ctx.get('mhz_per_cpu', '?')} MHz; cpu: {ctx.get('cpu_model', '?')}")
+    print(f"compiler: {ctx.get('compiler', '?')}; build: {ctx.get('build', '?')}; "
+          f"Eigen {ctx.get('eigen_version', '?')} ({ctx.get('eigen_simd', '?')}), "
+          f"EIGEN_FAST_MATH={ctx.get('eigen_fast_math', '?')}")
+    for t in ("float", "double"):
+        if f"packet_access_{t}" in ctx:
+            print(f"vectorized ({t}): {ctx[f'packet_access_{t}']}")
+    print(f"metric: {args.metric}; ns/item = median over repetitions; "
+          "ratios: median [min–max range over repetitions]\n")
+
+    print("| function | type | n | reps | activ ns/item | scalar ns/item | Eigen ns/item "
+          "| speed-up vs scalar | activ / Eigen time | targets |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    keys = sorted({k[:3] for k in stats},
+                  key=lambda k: (FN_ORDER.index(k[0]) if k[0] in FN_ORDER else 99, k[0],
+                                 k[1] != "float", k[2]))
+    missed = []
+    for fn, t, n in keys:
+        s = {impl: stats.get((fn, t, n, impl)) for impl in IMPLS}
+        a = s["activ"]
+        speedup = ratio(s["scalar"], a) if a and s["scalar"] else None
+        vs_eigen = ratio(a, s["eigen"]) if a and s["eigen"] else None
+        verdict = []
+        if fn in SPEEDUP_TARGET and speedup:
+            ok = speedup[0] >= SPEEDUP_TARGET[fn]
+            verdict.append(("ok" if ok else "MISS") + f" ≥{SPEEDUP_TARGET[fn]:g}x")
+            if not ok:
+                missed.append(f"{fn}<{t}>/{n} speed-up {speedup[0]:.1f}x")
+        if n in EIGEN_TARGET and vs_eigen:
+            ok = vs_eigen[0] <= EIGEN_TARGET[n]
+            verdict.append(("ok" if ok else "MISS") + f" ≤{EIGEN_TARGET[n]:g}")
+            if not ok:
+                missed.append(f"{fn}<{t}>/{n} activ/Eigen {vs_eigen[0]:.2f}")
+        cell = lambda x: f"{x['median']:.3f}" if x else "–"
+        reps = a["reps"] if a else "–"
+        print(f"| {fn} | {t} | {n} | {reps} | {cell(a)} | {cell(s['scalar'])} | "
+              f"{cell(s['eigen'])} | {fmt_ratio(speedup, 1)} | {fmt_ratio(vs_eigen)} | "
+              f"{', '.join(verdict)} |")
+    if missed:
+        print("\nmissed (median): " + "; ".join(missed))
+    sys.exit(1 if args.check and missed else 0)
+
+
+if __name__ == "__main__":
+    main()
