@@ -11,7 +11,7 @@ struct Relu : detail::UnaryFunctor<Relu> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
     const Packet zero = Eigen::internal::pzero(x);
-    return Eigen::internal::pselect(Eigen::internal::pcmp_le(x, zero), zero, x);
+    return detail::select_le(x, zero, zero, x);
   }
 };
 

@@ -64,7 +64,7 @@ template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu_from_abs_x_q(const Packet& x, const Packet& hi, const Packet& lo) {
   const Packet negative = ei::pxor(hi, ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
   const Packet positive = ei::psub(ei::psub(x, hi), lo);
-  return ei::pselect(ei::pcmp_le(x, ei::pzero(x)), negative, positive);
+  return select_le(x, ei::pzero(x), negative, positive);
 }
 
 /// Float results, evaluated on a double packet holding float values.

@@ -52,12 +52,10 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   const Packet one = set1<Packet>(Scalar(1));
   const Packet max_arg = set1<Packet>(LogisticLimits<Scalar>::kMaxArg);
 
-  const Packet negative = ei::pcmp_lt(z_hi, zero);
   const Packet abs_hi = ei::pabs(z_hi);
   // The low word only matters while |z| is in range; past it (or for z = inf, where the
-  // two-product's low word is NaN) it is dropped.
-  const Packet in_range = ei::pcmp_lt(abs_hi, max_arg);
-  const Packet abs_lo = ei::pand(in_range, ei::pselect(negative, ei::pnegate(z_lo), z_lo));
+  // two-product's low word is NaN) it is dropped. (z < 0 below: select_lt(z_hi, zero, ...).)
+  const Packet abs_lo = select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
   const Packet arg_hi = ei::pnegate(min_keep_nan(abs_hi, max_arg));
 
   const ExpParts<Packet> t = exp_for_logistic(arg_hi, ei::pnegate(abs_lo));
@@ -71,9 +69,9 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   // v small enough for v * m/2 to lose bits has a subnormal result anyway).
   const Packet half_m = ei::pmul(t.mantissa, set1<Packet>(Scalar(0.5)));
   const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
-  const Packet exponent = ei::pselect(negative, ei::padd(t.exponent, one), zero);
-  const Packet numerator = scale_by_pow2(ei::pselect(negative, v_m.hi, v), exponent);
-  const Packet numerator_lo = scale_by_pow2(ei::pand(negative, v_m.lo), exponent);
+  const Packet exponent = select_lt(z_hi, zero, ei::padd(t.exponent, one), zero);
+  const Packet numerator = scale_by_pow2(select_lt(z_hi, zero, v_m.hi, v), exponent);
+  const Packet numerator_lo = scale_by_pow2(select_lt(z_hi, zero, v_m.lo, zero), exponent);
 
   // quotient = numerator / denominator, then one first-order correction for everything that was
   // rounded after the exponential: the division itself (its residual is exact), the low word of
@@ -90,9 +88,9 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   // (without FMA, Dekker's split in two_product overflows for |operands| beyond ~2^115 (float)).
   const Packet magnitude = ei::pabs(quotient);
   const Packet infinity = set1<Packet>(std::numeric_limits<Scalar>::infinity());
-  const Packet usable = ei::pand(ei::pand(ei::pcmp_lt(zero, magnitude), ei::pcmp_lt(magnitude, infinity)),
-                                 ei::pcmp_eq(corrected, corrected));
-  return ei::pselect(usable, corrected, quotient);
+  const Packet nonzero = select_lt(zero, magnitude, corrected, quotient);
+  const Packet finite_nonzero = select_lt(magnitude, infinity, nonzero, quotient);
+  return select_eq(corrected, corrected, finite_nonzero, quotient);
 }
 
 /// v clamped to the finite range [-max, max], NaN kept.

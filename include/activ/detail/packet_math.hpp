@@ -118,23 +118,55 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
   }
 }
 
+/// Lane-wise selections on an ordered comparison: (a < b ? x : y), (a <= b ? x : y),
+/// (a == b ? x : y); false where a or b is NaN, as Eigen's pcmp_*. Kernels select through these
+/// rather than pcmp + pselect: on AVX-512 the comparison yields a k-mask that the blend takes
+/// directly, where Eigen 3.4's pcmp/pselect convert it to a vector and back (two instructions).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet select_lt(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+  return ei::pselect(ei::pcmp_lt(a, b), x, y);
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet select_le(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+  return ei::pselect(ei::pcmp_le(a, b), x, y);
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet select_eq(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+  return ei::pselect(ei::pcmp_eq(a, b), x, y);
+}
+
+#if defined(EIGEN_VECTORIZE_AVX512)
+#define ACTIV_KMASK_SELECT(name, Packet, cmp, blend, predicate)                               \
+  EIGEN_STRONG_INLINE ei::Packet name(const ei::Packet& a, const ei::Packet& b, const ei::Packet& x, \
+                                      const ei::Packet& y) {                                  \
+    return blend(cmp(a, b, predicate), y, x);                                                 \
+  }
+ACTIV_KMASK_SELECT(select_lt, Packet16f, _mm512_cmp_ps_mask, _mm512_mask_blend_ps, _CMP_LT_OQ)
+ACTIV_KMASK_SELECT(select_le, Packet16f, _mm512_cmp_ps_mask, _mm512_mask_blend_ps, _CMP_LE_OQ)
+ACTIV_KMASK_SELECT(select_eq, Packet16f, _mm512_cmp_ps_mask, _mm512_mask_blend_ps, _CMP_EQ_OQ)
+ACTIV_KMASK_SELECT(select_lt, Packet8d, _mm512_cmp_pd_mask, _mm512_mask_blend_pd, _CMP_LT_OQ)
+ACTIV_KMASK_SELECT(select_le, Packet8d, _mm512_cmp_pd_mask, _mm512_mask_blend_pd, _CMP_LE_OQ)
+ACTIV_KMASK_SELECT(select_eq, Packet8d, _mm512_cmp_pd_mask, _mm512_mask_blend_pd, _CMP_EQ_OQ)
+#undef ACTIV_KMASK_SELECT
+#endif
+
 /// Lane-wise a < b ? a : b that keeps a NaN in `a` (x86 min instructions would drop it).
 template <class Packet>
 EIGEN_STRONG_INLINE Packet min_keep_nan(const Packet& a, const Packet& b) {
-  return ei::pselect(ei::pcmp_lt(b, a), b, a);
+  return select_lt(b, a, b, a);
 }
 
 /// Lane-wise a > b ? a : b that keeps a NaN in `a`.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet max_keep_nan(const Packet& a, const Packet& b) {
-  return ei::pselect(ei::pcmp_lt(a, b), b, a);
+  return select_lt(a, b, b, a);
 }
 
 /// `result` where x is a number, x itself where x is NaN: a NaN input comes back bit for bit
 /// (payload and sign), whichever instructions a packet width used on the way.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet nan_passthrough(const Packet& x, const Packet& result) {
-  return ei::pselect(ei::pcmp_eq(x, x), result, x);
+  return select_eq(x, x, result, x);
 }
 
 /// m * 2^k for integral-valued k, rounded once (correct into the subnormal range).
