@@ -5,6 +5,7 @@
 // (A fixed-size odd width, e.g. Matrix<float, 3, 7>, is a compile-time error instead.)
 #include <activ/glu.hpp>
 
+#include "support/errors.hpp"
 #include "support/isa_guard.hpp"
 
 #include <gtest/gtest.h>
@@ -18,18 +19,6 @@ namespace {
 
 using Eigen::MatrixXf;
 
-// Runs `build`, which must throw std::invalid_argument with exactly `message`.
-template <class Build>
-void expect_error(Build build, const std::string& message) {
-  try {
-    build();
-    ADD_FAILURE() << "no exception; expected: " << message;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(e.what(), message);
-  } catch (...) {
-    ADD_FAILURE() << "an exception other than std::invalid_argument; expected: " << message;
-  }
-}
 
 const std::string kOddTail = " (shape 3x7); the last dimension must be even (2*d)";
 

@@ -5,6 +5,7 @@
 #define EIGEN_USE_THREADS
 #include <activ/tensor.hpp>
 
+#include "support/errors.hpp"
 #include "support/isa_guard.hpp"
 #include "support/ulp.hpp"
 
@@ -199,15 +200,6 @@ TEST(TensorGlu, InPlaceIntoTheValueHalf) {
   for (Index k = 0; k < want.size(); ++k) EXPECT_TRUE(same_result(got.data()[k], want.data()[k])) << k;
 }
 
-template <class Build>
-void expect_error(Build build, const std::string& message) {
-  try {
-    build();
-    ADD_FAILURE() << "no exception; expected: " << message;
-  } catch (const std::invalid_argument& e) {
-    EXPECT_EQ(e.what(), message);
-  }
-}
 
 TEST(TensorGlu, ErrorsNameTheFunctionAndTheShapes) {
   const Eigen::Tensor<float, 3> odd(2, 3, 7);
