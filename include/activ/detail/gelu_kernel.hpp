@@ -51,13 +51,6 @@ struct GeluDoubleConstants {
       0x1.be30a3eb8be86p-13, 0x1.d3271e898c93ep-17, 0x1.e038a0b5fc3d7p-22};
 };
 
-/// x clamped to [-limit, limit]; keeps NaN and the sign of zero.
-template <class Packet>
-EIGEN_STRONG_INLINE Packet clamp_symmetric(const Packet& x, scalar_of<Packet> limit) {
-  const Packet l = set1<Packet>(limit);
-  return max_keep_nan(min_keep_nan(x, l), ei::pnegate(l));
-}
-
 /// gelu from |x|*q(|x|) = hi + lo. x <= 0: x*Phi(x) = -|x|*q, the sign taken from x itself (the
 /// double-word steps do not keep the sign of a zero). x > 0: x*Phi(x) = x - x*q.
 template <class Packet>

@@ -35,8 +35,7 @@ struct GeluTanhConstants<double> {
 template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu_tanh(const Packet& x) {
   using C = GeluTanhConstants<scalar_of<Packet>>;
-  const Packet limit = set1<Packet>(C::kMaxArg);
-  const Packet xc = max_keep_nan(min_keep_nan(x, limit), ei::pnegate(limit));
+  const Packet xc = clamp_symmetric(x, C::kMaxArg);
 
   // w = c1 + c3*x^2 as a double word
   const DoubleWord<Packet> x2 = two_product(xc, xc);

@@ -93,13 +93,5 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   return select_eq(corrected, corrected, finite_nonzero, quotient);
 }
 
-/// v clamped to the finite range [-max, max], NaN kept.
-template <class Packet>
-EIGEN_STRONG_INLINE Packet finite_clamp(const Packet& v) {
-  using Scalar = scalar_of<Packet>;
-  const Packet big = set1<Packet>(std::numeric_limits<Scalar>::max());
-  return max_keep_nan(min_keep_nan(v, big), ei::pnegate(big));
-}
-
 }  // namespace detail
 }  // namespace activ

@@ -162,6 +162,20 @@ EIGEN_STRONG_INLINE Packet max_keep_nan(const Packet& a, const Packet& b) {
   return select_lt(a, b, b, a);
 }
 
+/// x clamped to [-limit, limit]; keeps NaN and the sign of zero.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet clamp_symmetric(const Packet& x, scalar_of<Packet> limit) {
+  const Packet l = set1<Packet>(limit);
+  return max_keep_nan(min_keep_nan(x, l), ei::pnegate(l));
+}
+
+/// x clamped to the finite range, NaN kept: stands in for x where x * (something that
+/// underflows to 0) must give a signed zero rather than inf * 0 = NaN.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet finite_clamp(const Packet& x) {
+  return clamp_symmetric(x, std::numeric_limits<scalar_of<Packet>>::max());
+}
+
 /// `result` where x is a number, x itself where x is NaN: a NaN input comes back bit for bit
 /// (payload and sign), whichever instructions a packet width used on the way.
 template <class Packet>
