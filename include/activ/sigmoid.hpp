@@ -15,8 +15,14 @@ namespace activ {
 struct Sigmoid : detail::UnaryFunctor<Sigmoid> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    const Packet one = detail::set1<Packet>(detail::scalar_of<Packet>(1));
-    return detail::nan_passthrough(x, detail::v_times_sigmoid(one, one, x, Eigen::internal::pzero(x)));
+    const auto in_double = [](const auto& w) {
+      return detail::v_times_sigmoid_in_double(detail::set1<std::decay_t<decltype(w)>>(1.0), w);
+    };
+    const auto native = [](const auto& v) {
+      const auto one = detail::set1<std::decay_t<decltype(v)>>(1.0);
+      return detail::v_times_sigmoid(one, one, v, Eigen::internal::pzero(v));
+    };
+    return detail::nan_passthrough(x, detail::float_in_double_else(x, in_double, native));
   }
 };
 

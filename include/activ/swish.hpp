@@ -23,10 +23,18 @@ struct Swish : detail::UnaryFunctor<Swish> {
 
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    using Scalar = detail::scalar_of<Packet>;
-    const detail::DoubleWord<Packet> z =
-        detail::two_product(detail::set1<Packet>(static_cast<Scalar>(beta)), x);
-    return detail::nan_passthrough(x, detail::v_times_sigmoid(x, detail::finite_clamp(x), z.hi, z.lo));
+    // beta is rounded to the lane type once; beta*x is then exact in double for float lanes,
+    // and carried as a double word for double lanes.
+    const detail::scalar_of<Packet> b = static_cast<detail::scalar_of<Packet>>(beta);
+    const auto in_double = [b](const auto& w) {
+      const auto bw = detail::set1<std::decay_t<decltype(w)>>(double(b));
+      return detail::v_times_sigmoid_in_double(w, Eigen::internal::pmul(bw, w));
+    };
+    const auto native = [b](const auto& v) {
+      const auto z = detail::two_product(detail::set1<std::decay_t<decltype(v)>>(b), v);
+      return detail::v_times_sigmoid(v, detail::finite_clamp(v), z.hi, z.lo);
+    };
+    return detail::nan_passthrough(x, detail::float_in_double_else(x, in_double, native));
   }
 };
 
@@ -39,8 +47,11 @@ struct Swish : detail::UnaryFunctor<Swish> {
 struct Silu : detail::UnaryFunctor<Silu> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::nan_passthrough(
-        x, detail::v_times_sigmoid(x, detail::finite_clamp(x), x, Eigen::internal::pzero(x)));
+    const auto in_double = [](const auto& w) { return detail::v_times_sigmoid_in_double(w, w); };
+    const auto native = [](const auto& v) {
+      return detail::v_times_sigmoid(v, detail::finite_clamp(v), v, Eigen::internal::pzero(v));
+    };
+    return detail::nan_passthrough(x, detail::float_in_double_else(x, in_double, native));
   }
 };
 

@@ -1,16 +1,20 @@
-// e^(hi + lo) split into a mantissa and a power of two, for arguments given as a double word.
+// The exponential kernels.
+//
+// exp_for_float: e^y in double arithmetic for the float kernels, which compute in double and
+// round to float once (see its comment).
+//
+// exp_parts / exp_parts_dw: e^(hi + lo) split into a mantissa and a power of two, for double
+// arguments given as a double word (the double kernels).
 //
 // Method: k = round(hi / ln 2), r = (hi - k*ln2) + lo, e^(hi+lo) = e^r * 2^k with |r| <= ln2/2.
 // ln 2 is split Cody-Waite style into ln2_hi (few significant bits, so k*ln2_hi is exact without
 // FMA) and ln2_lo. e^r is a minimax polynomial 1 + r + c2 r^2 + ... fitted with Sollya's
-// fpminimax in the working precision's coefficients on [-1.01 ln2/2, 1.01 ln2/2] (the margin
-// covers k rounded off by one in builds without FMA):
-//   float : degree 6, relative error 3.5e-9  (0.03 ULP)
-//   double: degree 11, relative error 4.3e-18 (0.04 ULP)
+// fpminimax in double coefficients on [-1.01 ln2/2, 1.01 ln2/2] (the margin covers k rounded
+// off by one in builds without FMA): degree 11, relative error 4.3e-18 (0.04 ULP).
 // The power of two is returned separately: callers multiply everything else into the mantissa
 // first and scale once at the end (scale_by_pow2), so a subnormal result is rounded exactly once.
 // The low word `lo` is what keeps e^(-x^2/2) accurate for large x: rounding the argument alone
-// would cost |arg| * 2^-24 relative error (~100 ULP at x = -14).
+// would cost |arg| * 2^-53 relative error (~360 ULP at x = -38).
 #pragma once
 
 #include "activ/detail/double_word.hpp"
@@ -20,16 +24,6 @@ namespace detail {
 
 template <class Scalar>
 struct ExpConstants;
-
-template <>
-struct ExpConstants<float> {
-  static constexpr float kLog2e = 0x1.715476p0f;
-  static constexpr float kLn2Hi = 0x1.63p-1f;  // 9 significant bits
-  static constexpr float kLn2Lo = -0x1.bd0106p-13f;
-  static constexpr float kRoundShift = 0x1.8p23f;  // adding it rounds to an integer
-  static constexpr float kPoly[] = {1.0f,           1.0f,           0x1.fffffap-2f, 0x1.55548ap-3f,
-                                    0x1.555a12p-5f, 0x1.123f7cp-7f, 0x1.696e4ep-10f};
-};
 
 template <>
 struct ExpConstants<double> {
@@ -100,6 +94,38 @@ EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Pack
   const DoubleWord<Packet> t = fast_two_sum(r.hi, tail);
   const DoubleWord<Packet> m = fast_two_sum(set1<Packet>(scalar_of<Packet>(1)), t.hi);
   return {{m.hi, ei::padd(m.lo, t.lo)}, a.k};
+}
+
+/// e^y in double arithmetic, for kernels that compute float results in double (widen.hpp) and
+/// round once at the end: there, a relative error far below a float ULP is enough, and the
+/// cheapest path to it is a degree-6 polynomial and a single-constant reduction.
+///   k = round(y / ln2), r = y - k*ln2 (|r| <= ln2/2; ln2 as one double: |k| <= 1023 keeps the
+///   reduction error below 2^-43), e^r = minimax polynomial fitted with Sollya's fpminimax
+///   (double coefficients, relative error, [-1.01 ln2/2, 1.01 ln2/2]): 3.9e-9 = 2^-27.9,
+///   0.07 float ULP. 2^k comes from the bits of the rounding step (pow2_from_biased).
+/// Max error: 3.9e-9 relative for |y| <= 700 (results normal doubles). NaN gives NaN.
+struct ExpForFloatConstants {
+  static constexpr double kLog2e = 0x1.71547652b82fep0;
+  static constexpr double kLn2 = 0x1.62e42fefa39efp-1;
+  // Adding it rounds to an integer k and leaves 1023 + k in the low significand bits.
+  static constexpr double kBiasedShift = 0x1.8p52 + 1023.0;
+  static constexpr double kPoly[] = {1.0,
+                                     1.0,
+                                     0x1.fffff7d3a28dep-2,
+                                     0x1.55548664cd121p-3,
+                                     0x1.555ba11cca084p-5,
+                                     0x1.12418a4826afdp-7,
+                                     0x1.68620789b476p-10};
+};
+
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
+  using C = ExpForFloatConstants;
+  const PacketD shift = set1<PacketD>(C::kBiasedShift);
+  const PacketD shifted = madd(y, set1<PacketD>(C::kLog2e), shift);
+  const PacketD k = ei::psub(shifted, shift);
+  const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
+  return ei::pmul(horner(r, C::kPoly), pow2_from_biased(shifted));
 }
 
 }  // namespace detail

@@ -1,15 +1,22 @@
-// v * sigmoid(z) for z given as a double word, without cancellation and without overflow.
+// v * sigmoid(z) without cancellation and without overflow: sigmoid, silu, swish and the
+// tanh-form GELU are all this one kernel with a different v and z.
 //
-// Method: t = e^(-|z|) = m * 2^k (k <= 0) never overflows, and
+// Float results (v_times_sigmoid_in_double): the kernel runs in double on values widened from
+// float (widen.hpp), where z needs no low word (beta*x of two floats is exact in double) and
+// every intermediate error is ~2^-28 relative: the narrowing to float is the one rounding that
+// matters (max error 1 ULP, subnormal float results rounded once).
+//
+// Double results (v_times_sigmoid), in double with error-free corrections. Method:
+// t = e^(-|z|) = m * 2^k (k <= 0) never overflows, and
 //   sigmoid(z) = 1 / (1 + t)   for z >= 0,
 //   sigmoid(z) = t / (1 + t)   for z <  0   (the form 1 - 1/(1+e^-z) would cancel).
 // The numerator v*m is formed before the power of two is applied, so a subnormal result (silu
-// near -100, sigmoid near -90) is rounded once, in scale_by_pow2. sigmoid, silu, swish and the
-// tanh-form GELU are all this one kernel with a different v and z.
+// near -745) is rounded once, in scale_by_pow2.
 #pragma once
 
 #include "activ/detail/double_word.hpp"
 #include "activ/detail/exp_kernel.hpp"
+#include "activ/detail/widen.hpp"
 
 namespace activ {
 namespace detail {
@@ -17,16 +24,27 @@ namespace detail {
 template <class Scalar>
 struct LogisticLimits;
 
-// Beyond |z| = kMaxArg, e^-|z| times any finite v is below half the smallest subnormal, so
-// clamping |z| there changes no result (float: 2^128 * e^-200 < 2^-150; double likewise).
-template <>
-struct LogisticLimits<float> {
-  static constexpr float kMaxArg = 200.0f;
-};
+// Beyond |z| = kMaxArg, e^-|z| times any finite double v is below half the smallest subnormal
+// (2^1024 * e^-1500 < 2^-1075), so clamping |z| there changes no result.
 template <>
 struct LogisticLimits<double> {
   static constexpr double kMaxArg = 1500.0;
 };
+
+/// v * sigmoid(z) for float results, on double packets holding float values (v, and z computed
+/// from them in double). Past |z| = 200, e^-|z| times any float v (|v| < 2^128) is below half the
+/// smallest float subnormal (2^128 * e^-200 < 2^-150), so clamping z there changes no float
+/// result, and it keeps e^-z a normal double (no inf / inf). v = -inf (silu(-inf)) stands in as
+/// -FLT_MAX: -FLT_MAX / (1 + e^200) = -4.7e-49 narrows to -0, where -inf would stay -inf.
+/// NaN lanes give a NaN of unspecified payload (callers use nan_passthrough).
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD v_times_sigmoid_in_double(const PacketD& v, const PacketD& z) {
+  const PacketD max_arg = set1<PacketD>(200.0);
+  const PacketD minus_z = ei::pmax(ei::pmin(ei::pnegate(z), max_arg), ei::pnegate(max_arg));
+  const PacketD t = exp_for_float(minus_z);  // e^-z in [e^-200, e^200]
+  const PacketD v_finite = ei::pmax(v, set1<PacketD>(-double(std::numeric_limits<float>::max())));
+  return ei::pdiv(v_finite, ei::padd(set1<PacketD>(1.0), t));
+}
 
 /// e^(hi + lo) for the logistic kernel. Without FMA, Horner's unfused steps make the plain
 /// exp_parts mantissa ~2 u off, which would push v*sigmoid(z) past 2 ULP; the double-word variant's

@@ -10,6 +10,8 @@
 #include <Eigen/Core>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <type_traits>
 
@@ -199,6 +201,40 @@ EIGEN_STRONG_INLINE ei::Packet16f scale_by_pow2(const ei::Packet16f& m, const ei
 }
 EIGEN_STRONG_INLINE ei::Packet8d scale_by_pow2(const ei::Packet8d& m, const ei::Packet8d& k) {
   return _mm512_maskz_scalef_pd(__mmask8(0xFF), m, k);
+}
+#endif
+
+/// 2^k from a double s whose significand holds the biased exponent: s = 1.5*2^52 + (1023 + k),
+/// as left by adding that constant to a value that rounds to k (|k| < 1023). Shifting s's bits
+/// left by 52 moves 1023 + k into the exponent field and everything else out: the bits of 2^k.
+/// One integer shift instead of scale_by_pow2, for results known to be normal doubles (the
+/// double arithmetic of float kernels), where exact rounding into the subnormals is not needed.
+EIGEN_STRONG_INLINE double pow2_from_biased(double s) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &s, sizeof bits);
+  bits <<= 52;
+  std::memcpy(&s, &bits, sizeof bits);
+  return s;
+}
+#if defined(EIGEN_VECTORIZE_SSE2)
+EIGEN_STRONG_INLINE ei::Packet2d pow2_from_biased(const ei::Packet2d& s) {
+  return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(s), 52));
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX2)
+EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased(const ei::Packet4d& s) {
+  return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(s), 52));
+}
+#elif defined(EIGEN_VECTORIZE_AVX)
+EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased(const ei::Packet4d& s) {  // AVX1: no 256-bit integer shift
+  const __m128d lo = pow2_from_biased(ei::Packet2d(_mm256_castpd256_pd128(s)));
+  const __m128d hi = pow2_from_biased(ei::Packet2d(_mm256_extractf128_pd(s, 1)));
+  return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX512)
+EIGEN_STRONG_INLINE ei::Packet8d pow2_from_biased(const ei::Packet8d& s) {
+  return _mm512_castsi512_pd(_mm512_maskz_slli_epi64(__mmask8(0xFF), _mm512_castpd_si512(s), 52));
 }
 #endif
 

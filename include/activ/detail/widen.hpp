@@ -67,5 +67,17 @@ EIGEN_STRONG_INLINE PacketF apply_widened(const PacketF& x, const Kernel& kernel
   }
 }
 
+/// The precision split of activ's kernels: float packets run `for_float` in double on their
+/// widened halves and round once (apply_widened); double packets run `for_double` directly.
+template <class Packet, class ForFloat, class ForDouble>
+EIGEN_STRONG_INLINE Packet float_in_double_else(const Packet& x, const ForFloat& for_float,
+                                                const ForDouble& for_double) {
+  if constexpr (std::is_same_v<scalar_of<Packet>, float>) {
+    return apply_widened(x, for_float);
+  } else {
+    return for_double(x);
+  }
+}
+
 }  // namespace detail
 }  // namespace activ
