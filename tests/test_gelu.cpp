@@ -28,7 +28,7 @@ TEST(Gelu, MatchesClosedForms) {
   expect_closed_form<GeluFn>(-13.0, "-7.9523137194148435869577727e-38");
 }
 
-TEST(Gelu, FloatWithin2UlpOfErfcInDouble) {
+TEST(Gelu, FloatWithin1UlpOfErfcInDouble) {
   expect_float_agrees_with_double_libm<GeluFn>(-20.0, 20.0, 200001);
 }
 

@@ -26,7 +26,7 @@ TEST(Sigmoid, MatchesClosedForms) {
   expect_closed_form<SigmoidFn>(-100.0, "3.7200759760208359629596958e-44");
 }
 
-TEST(Sigmoid, FloatWithin2UlpOfExpInDouble) {
+TEST(Sigmoid, FloatWithin1UlpOfExpInDouble) {
   expect_float_agrees_with_double_libm<SigmoidFn>(-110.0, 30.0, 200001);
 }
 

@@ -60,7 +60,7 @@ TEST(Swish, BetaIsConvertedToTheScalarTypeFirst) {
   }
 }
 
-TEST(Swish, FloatWithin2UlpOfTheDefinitionInDouble) {
+TEST(Swish, FloatWithin1UlpOfTheDefinitionInDouble) {
   expect_float_agrees_with_double_libm<SiluFn>(-110.0, 30.0, 200001);
   expect_float_agrees_with_double_libm<SwishFn<500>>(-220.0, 30.0, 200001);
   expect_float_agrees_with_double_libm<SwishFn<1702>>(-70.0, 30.0, 200001);

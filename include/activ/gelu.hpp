@@ -9,8 +9,8 @@ namespace activ {
 /// GELU (Hendrycks & Gimpel), exact erf form: gelu(x) = x * Phi(x) = 0.5 * x * erfc(-x / sqrt 2).
 ///
 /// Lane types: float, double (Eigen packets of either).
-/// Max error: 2 ULP (float and double) on the whole real line, subnormal results in subnormal
-/// ULPs. The negative tail is computed without cancellation: gelu(-10) = -7.6e-23 to full
+/// Max error: 1 ULP for float (all 2^32 inputs checked), 2 ULP for double, on the whole real
+/// line, subnormal results in subnormal ULPs. The negative tail is computed without cancellation: gelu(-10) = -7.6e-23 to full
 /// precision, and results stay normal down to x ~ -13 (float) / -37.5 (double).
 /// Special values: gelu(NaN) = the same NaN, gelu(+inf) = +inf, gelu(-inf) = -0, gelu(+-0) = +-0,
 /// gelu(subnormal x) ~ x/2 with the sign kept.

@@ -11,7 +11,8 @@ namespace activ {
 /// for x << 0 nor overflows in x^3. This is PyTorch's F.gelu(x, approximate="tanh").
 ///
 /// Lane types: float, double.
-/// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
+/// Max error: 1 ULP for float (all 2^32 inputs checked), 2 ULP for double, on the whole real
+/// line (subnormal results in subnormal ULPs).
 /// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
 struct GeluTanh : detail::UnaryFunctor<GeluTanh> {
   template <class Packet>

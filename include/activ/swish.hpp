@@ -9,10 +9,12 @@ namespace activ {
 /// Swish (Ramachandran et al.): swish(x; beta) = x * sigmoid(beta * x). beta is a runtime
 /// parameter, converted to the scalar type of the input before use (so a float array computes
 /// with float(beta); the accuracy bound is relative to that value). beta*x is formed exactly
-/// (two_product), so large |beta*x| costs no accuracy.
+/// (in double for float lanes, as a double word for double lanes), so large |beta*x| costs no
+/// accuracy.
 ///
 /// Lane types: float, double.
-/// Max error: 2 ULP on the whole real line for beta > 0 (subnormal results in subnormal ULPs).
+/// Max error: 1 ULP for float (all 2^32 inputs checked at beta = 0.5, 1.702, 2), 2 ULP for
+/// double, on the whole real line for beta > 0 (subnormal results in subnormal ULPs).
 /// Special values (beta > 0): NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0,
 /// subnormal x -> ~x/2.
 struct Swish : detail::UnaryFunctor<Swish> {
@@ -42,7 +44,8 @@ struct Swish : detail::UnaryFunctor<Swish> {
 /// PyTorch's F.silu.
 ///
 /// Lane types: float, double.
-/// Max error: 2 ULP on the whole real line (subnormal results in subnormal ULPs).
+/// Max error: 1 ULP for float (all 2^32 inputs checked), 2 ULP for double, on the whole real
+/// line (subnormal results in subnormal ULPs).
 /// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2.
 struct Silu : detail::UnaryFunctor<Silu> {
   template <class Packet>

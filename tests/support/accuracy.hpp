@@ -18,8 +18,10 @@
 
 namespace activ_test {
 
-// DESIGN §4: float32 ≤ 2 ULP against double libm, float64 ≤ 2 ULP against MPFR.
-inline constexpr std::uint64_t kMaxUlpFloat = 2;
+// DESIGN §4 promises float32 ≤ 2 ULP against double libm and float64 ≤ 2 ULP against MPFR; the
+// float kernels (computed in double, rounded once) are held to the 1 ULP that their doc comments
+// state and the exhaustive sweep measured.
+inline constexpr std::uint64_t kMaxUlpFloat = 1;
 inline constexpr std::uint64_t kMaxUlpDouble = 2;
 
 template <class T>
