@@ -6,7 +6,8 @@
 // exp_parts / exp_parts_dw: e^(hi + lo) split into a mantissa and a power of two, for double
 // arguments given as a double word (the double kernels).
 //
-// Method: k = round(hi / ln 2), r = (hi - k*ln2) + lo, e^(hi+lo) = e^r * 2^k with |r| <= ln2/2.
+// Method: k = round_to_nearest(hi / ln 2) (in every rounding mode), r = (hi - k*ln2) + lo,
+// e^(hi+lo) = e^r * 2^k with |r| <= ln2/2.
 // ln 2 is split Cody-Waite style into ln2_hi (few significant bits, so k*ln2_hi is exact without
 // FMA) and ln2_lo. e^r is a minimax polynomial 1 + r + c2 r^2 + ... fitted with Sollya's
 // fpminimax in double coefficients on [-1.01 ln2/2, 1.01 ln2/2] (the margin covers k rounded
@@ -30,7 +31,6 @@ struct ExpConstants<double> {
   static constexpr double kLog2e = 0x1.71547652b82fep0;
   static constexpr double kLn2Hi = 0x1.62e42ffp-1;  // 33 significant bits
   static constexpr double kLn2Lo = -0x1.718432a1b0e26p-35;
-  static constexpr double kRoundShift = 0x1.8p52;
   static constexpr double kPoly[] = {1.0,
                                      1.0,
                                      0x1.000000000000bp-1,
@@ -61,8 +61,7 @@ struct ReducedArgument {
 template <class Packet>
 EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi, const Packet& lo) {
   using C = ExpConstants<scalar_of<Packet>>;
-  const Packet shift = set1<Packet>(C::kRoundShift);
-  const Packet k = ei::psub(madd(hi, set1<Packet>(C::kLog2e), shift), shift);
+  const Packet k = round_to_nearest(ei::pmul(hi, set1<Packet>(C::kLog2e)));
   const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
   return {k, {r_hi, madd(k, set1<Packet>(-C::kLn2Lo), lo)}};
 }
@@ -99,15 +98,16 @@ EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Pack
 /// e^y in double arithmetic, for kernels that compute float results in double (widen.hpp) and
 /// round once at the end: there, a relative error far below a float ULP is enough, and the
 /// cheapest path to it is a degree-6 polynomial and a single-constant reduction.
-///   k = round(y / ln2), r = y - k*ln2 (|r| <= ln2/2; ln2 as one double: |k| <= 1023 keeps the
-///   reduction error below 2^-43), e^r = minimax polynomial fitted with Sollya's fpminimax
-///   (double coefficients, relative error, [-1.01 ln2/2, 1.01 ln2/2]): 3.9e-9 = 2^-27.9,
-///   0.07 float ULP. 2^k comes from the bits of the rounding step (pow2_from_biased).
+///   k = round_to_nearest(y / ln2) (in every rounding mode), r = y - k*ln2 with |r| <= ln2/2
+///   (ln2 as one double: |k| <= 1023 keeps the reduction error below 2^-43), e^r = minimax
+///   polynomial fitted with Sollya's fpminimax (double coefficients, relative error,
+///   [-1.01 ln2/2, 1.01 ln2/2]): 3.9e-9 = 2^-27.9, 0.07 float ULP. 2^k is built from k's bits
+///   (pow2_from_biased).
 /// Max error: 3.9e-9 relative for |y| <= 700 (results normal doubles). NaN gives NaN.
 struct ExpForFloatConstants {
   static constexpr double kLog2e = 0x1.71547652b82fep0;
   static constexpr double kLn2 = 0x1.62e42fefa39efp-1;
-  // Adding it rounds to an integer k and leaves 1023 + k in the low significand bits.
+  // Adding it to an integer k leaves 1023 + k in the low significand bits (pow2_from_biased).
   static constexpr double kBiasedShift = 0x1.8p52 + 1023.0;
   static constexpr double kPoly[] = {1.0,
                                      1.0,
@@ -121,11 +121,9 @@ struct ExpForFloatConstants {
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
   using C = ExpForFloatConstants;
-  const PacketD shift = set1<PacketD>(C::kBiasedShift);
-  const PacketD shifted = madd(y, set1<PacketD>(C::kLog2e), shift);
-  const PacketD k = ei::psub(shifted, shift);
+  const PacketD k = round_to_nearest(ei::pmul(y, set1<PacketD>(C::kLog2e)));
   const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
-  return ei::pmul(horner(r, C::kPoly), pow2_from_biased(shifted));
+  return ei::pmul(horner(r, C::kPoly), pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
 }
 
 }  // namespace detail

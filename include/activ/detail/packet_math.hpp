@@ -204,11 +204,47 @@ EIGEN_STRONG_INLINE ei::Packet8d scale_by_pow2(const ei::Packet8d& m, const ei::
 }
 #endif
 
-/// 2^k from a double s whose significand holds the biased exponent: s = 1.5*2^52 + (1023 + k),
-/// as left by adding that constant to a value that rounds to k (|k| < 1023). Shifting s's bits
+/// The integer nearest to t (|t| < 2^31), whatever the current rounding mode. The usual
+/// t + 1.5*2^52 - 1.5*2^52 rounds in the current mode: under FE_DOWNWARD it floors, and an
+/// exponential's reduced argument leaves the interval its polynomial was fitted on (hundreds of
+/// ULP). SSE4.1 and later round with an explicit mode; SSE2 truncates t + copysign(1/2, t).
+/// (Halfway cases may go either way: callers' fits have a margin for |t - k| slightly above 1/2.)
+template <class Packet>  // packets of other architectures: the shift, in the current mode
+EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
+  const Packet shift = set1<Packet>(0x1.8p52);
+  return ei::psub(ei::padd(t, shift), shift);
+}
+EIGEN_STRONG_INLINE double round_to_nearest(double t) { return std::trunc(t + std::copysign(0.5, t)); }
+#if defined(EIGEN_VECTORIZE_SSE4_1)
+EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest(const ei::Packet2d& t) {
+  return _mm_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+#elif defined(EIGEN_VECTORIZE_SSE2)
+EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest(const ei::Packet2d& t) {
+  const __m128d half = _mm_or_pd(_mm_and_pd(t, _mm_set1_pd(-0.0)), _mm_set1_pd(0.5));
+  return _mm_cvtepi32_pd(_mm_cvttpd_epi32(_mm_add_pd(t, half)));
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX)
+EIGEN_STRONG_INLINE ei::Packet4d round_to_nearest(const ei::Packet4d& t) {
+  return _mm256_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+#endif
+#if defined(EIGEN_VECTORIZE_AVX512)
+EIGEN_STRONG_INLINE ei::Packet8d round_to_nearest(const ei::Packet8d& t) {
+  return _mm512_maskz_roundscale_pd(__mmask8(0xFF), t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+#endif
+
+/// 2^k from a double s whose significand holds the biased exponent: s = 1.5*2^52 + (1023 + k)
+/// for an integer k, |k| < 1023 (adding the constant to an integral k is exact in every mode). Shifting s's bits
 /// left by 52 moves 1023 + k into the exponent field and everything else out: the bits of 2^k.
 /// One integer shift instead of scale_by_pow2, for results known to be normal doubles (the
 /// double arithmetic of float kernels), where exact rounding into the subnormals is not needed.
+template <class Packet>  // packets of other architectures
+EIGEN_STRONG_INLINE Packet pow2_from_biased(const Packet& s) {
+  return ei::pldexp(set1<Packet>(1.0), ei::psub(s, set1<Packet>(0x1.8p52 + 1023)));
+}
 EIGEN_STRONG_INLINE double pow2_from_biased(double s) {
   std::uint64_t bits;
   std::memcpy(&bits, &s, sizeof bits);
