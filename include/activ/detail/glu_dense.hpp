@@ -108,13 +108,20 @@ struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>>
     }
   }
 
+  /// The right half, h.rightCols(d), except for an input without elements (0 rows, 2d columns),
+  /// where it starts at column 0: Eigen's Block would offset h.data(), a null pointer there,
+  /// which is undefined behaviour (UBSan: "applying non-zero offset to null pointer").
+  static auto right_half(const D& h, Index d) {
+    return h.middleCols(h.size() == 0 ? 0 : d, half_extent(d));
+  }
+
   template <class F>
   static auto halves(const F& f, const D& h, Index d, value_first_t) {
-    return h.leftCols(half_extent(d)).binaryExpr(h.rightCols(half_extent(d)), f);
+    return h.leftCols(half_extent(d)).binaryExpr(right_half(h, d), f);
   }
   template <class F>
   static auto halves(const F& f, const D& h, Index d, gate_first_t) {
-    return h.rightCols(half_extent(d)).binaryExpr(h.leftCols(half_extent(d)), f);
+    return right_half(h, d).binaryExpr(h.leftCols(half_extent(d)), f);
   }
   template <class F>
   static auto halves(const F& f, const D& h, Index d, interleaved_t) {

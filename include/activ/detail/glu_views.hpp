@@ -26,7 +26,8 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
   const Eigen::Index d = h.cols() / 2;
   const bool first = (which == glu_half::value) == std::is_same_v<Layout, value_first_t>;
   if constexpr (!std::is_same_v<Layout, interleaved_t>) {
-    return first ? h.leftCols(d) : h.rightCols(d);
+    // (An input without elements keeps column 0: offsetting its null data() is undefined.)
+    return h.middleCols(first || h.size() == 0 ? 0 : d, d);
   } else {
     static_assert((int(D::Flags) & Eigen::DirectAccessBit) && (int(D::Flags) & Eigen::LvalueBit),
                   "activ: an interleaved half view needs a writable object with storage");
