@@ -8,7 +8,8 @@ namespace activ {
 
 /// Swish (Ramachandran et al.): swish(x; beta) = x * sigmoid(beta * x). beta is a runtime
 /// parameter, converted to the scalar type of the input before use (so a float array computes
-/// with float(beta); the accuracy bound is relative to that value). beta*x is formed exactly
+/// with float(beta), rounded to nearest in every rounding mode; the accuracy bound is relative
+/// to that value). beta*x is formed exactly
 /// (in double for float lanes, as a double word for double lanes), so large |beta*x| costs no
 /// accuracy.
 ///
@@ -27,7 +28,7 @@ struct Swish : detail::UnaryFunctor<Swish> {
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
     // beta is rounded to the lane type once; beta*x is then exact in double for float lanes,
     // and carried as a double word for double lanes.
-    const detail::scalar_of<Packet> b = static_cast<detail::scalar_of<Packet>>(beta);
+    const detail::scalar_of<Packet> b = detail::parameter_to<detail::scalar_of<Packet>>(beta);
     const auto in_double = [b](const auto& w) {
       const auto bw = detail::set1<std::decay_t<decltype(w)>>(double(b));
       return detail::v_times_sigmoid_in_double(w, Eigen::internal::pmul(bw, w));

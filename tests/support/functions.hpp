@@ -113,10 +113,12 @@ struct SiluFn : SwishReferences<SiluFn> {
 };
 
 // β = Milli / 1000; the quotient of two exact integers is the correctly rounded decimal, so
-// SwishFn<1702>::beta() == 1.702 exactly.
+// SwishFn<1702>::beta() == 1.702 exactly. It is a constant expression, evaluated at compile
+// time: a division at run time would round in the current mode (test_fp_environment).
 template <int Milli>
 struct SwishFn : SwishReferences<SwishFn<Milli>> {
-  static double beta() { return Milli / 1000.0; }
+  static constexpr double kBeta = Milli / 1000.0;
+  static double beta() { return kBeta; }
   static std::string name() {
     std::string s = "swish_" + std::to_string(Milli / 1000) + "p" + std::to_string(Milli % 1000);
     while (s.back() == '0') s.pop_back();

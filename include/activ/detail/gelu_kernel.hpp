@@ -93,7 +93,13 @@ EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
   const DoubleWord<Packet> n = dw_mul(dw_mul(e.mantissa, a), q);
   const DoubleWord<Packet> a_q = dw_div(n, d);  // a * q(a) * 2^-k
   // Scaling the low word separately is exact unless it underflows, where it no longer matters.
-  return gelu_from_abs_x_q(x, scale_by_pow2(a_q.hi, e.exponent), scale_by_pow2(a_q.lo, e.exponent));
+  // The scaled words are kept rounded: GCC would otherwise contract the last multiplication of
+  // Eigen's generic pldexp into x - hi - lo, and the scalar path (pldexp) and the AVX-512 packet
+  // path (vscalefpd) would differ under directed rounding.
+  Packet hi = scale_by_pow2(a_q.hi, e.exponent), lo = scale_by_pow2(a_q.lo, e.exponent);
+  keep_rounded(hi);
+  keep_rounded(lo);
+  return gelu_from_abs_x_q(x, hi, lo);
 }
 
 template <class Packet>

@@ -9,7 +9,7 @@
 // so Gate(g) = swish(min(g, limit), alpha) and Value(v) = clamp(v, -limit, limit) + 1, and
 // GLU<oai_gate, oai_value> computes Value(v) * Gate(g), the same product in the same order.
 // alpha and limit are converted to the scalar type first (PyTorch multiplies by a Python float
-// in the tensor's dtype). A NaN input stays NaN, as torch.clamp propagates it.
+// in the tensor's dtype), rounded to nearest in every rounding mode (parameter_to). A NaN input stays NaN, as torch.clamp propagates it.
 #pragma once
 
 #include <Eigen/Core>
@@ -32,7 +32,7 @@ struct oai_gate : UnaryFunctor<oai_gate> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& g) const {
     using Scalar = scalar_of<Packet>;
-    const Packet clamped = min_keep_nan(g, set1<Packet>(static_cast<Scalar>(limit)));
+    const Packet clamped = min_keep_nan(g, set1<Packet>(parameter_to<Scalar>(limit)));
     return Swish{alpha}.packetOp(clamped);
   }
 };
@@ -46,7 +46,7 @@ struct oai_value : UnaryFunctor<oai_value> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& v) const {
     using Scalar = scalar_of<Packet>;
-    const Packet bound = set1<Packet>(static_cast<Scalar>(limit));
+    const Packet bound = set1<Packet>(parameter_to<Scalar>(limit));
     const Packet clamped = min_keep_nan(max_keep_nan(v, ei::pnegate(bound)), bound);
     return ei::padd(clamped, set1<Packet>(Scalar(1)));
   }

@@ -204,6 +204,31 @@ EIGEN_STRONG_INLINE ei::Packet8d scale_by_pow2(const ei::Packet8d& m, const ei::
 }
 #endif
 
+/// A double parameter (swish's beta, swiglu_oai's alpha and limit) in the lane type, rounded to
+/// nearest (ties to even) whatever the current rounding mode: the conversion instruction rounds
+/// in the current mode, and under FE_DOWNWARD float(1.702) would be the float below, which moves
+/// swish's far tail by ~100 ULP. For a double whose float is normal, the rounding is done on the
+/// bits (the 29 dropped significand bits, with the carry into the exponent), after which the
+/// conversion is exact; other values (subnormal, overflowing, inf, NaN) convert as usual.
+template <class Scalar>
+EIGEN_STRONG_INLINE Scalar parameter_to(double v) {
+  if constexpr (std::is_same_v<Scalar, float>) {
+    const double magnitude = std::fabs(v);
+    if (magnitude >= double(std::numeric_limits<float>::min()) &&
+        magnitude <= double(std::numeric_limits<float>::max())) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &v, sizeof bits);
+      constexpr int kDropped = 52 - 23;
+      bits += (std::uint64_t(1) << (kDropped - 1)) - 1 + ((bits >> kDropped) & 1);
+      bits &= ~((std::uint64_t(1) << kDropped) - 1);
+      std::memcpy(&v, &bits, sizeof bits);
+    }
+    return static_cast<float>(v);
+  } else {
+    return v;
+  }
+}
+
 /// The integer nearest to t (|t| < 2^31), whatever the current rounding mode. The usual
 /// t + 1.5*2^52 - 1.5*2^52 rounds in the current mode: under FE_DOWNWARD it floors, and an
 /// exponential's reduced argument leaves the interval its polynomial was fitted on (hundreds of
