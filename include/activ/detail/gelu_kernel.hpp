@@ -56,7 +56,8 @@ struct GeluDoubleConstants {
 /// double-word steps do not keep the sign of a zero). x > 0: x*Phi(x) = x - x*q.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu_from_abs_x_q(const Packet& x, const Packet& hi, const Packet& lo) {
-  const Packet negative = ei::pxor(hi, ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
+  // |hi|: rounding downward, an exact zero |x|*q comes out as -0, and gelu(+-0) must be +-0.
+  const Packet negative = ei::pxor(ei::pabs(hi), ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
   const Packet positive = ei::psub(ei::psub(x, hi), lo);
   return select_le(x, ei::pzero(x), negative, positive);
 }

@@ -1,0 +1,342 @@
+// libFuzzer target: the element-wise activations gelu, gelu_tanh, sigmoid, silu, swish(beta) and
+// relu, in float and double. Each input is decoded into a function, a container (vector or matrix
+// Map with offset, inner/outer strides, either storage order, or a Block) and a pool of up to 16
+// values (raw bit patterns, NaN payloads, infinities and subnormals included) that fills it.
+// Checks, for every input:
+//  (a) every element of the evaluated expression (Eigen's packet path, its scalar tails and
+//      strided scalar loops) equals the functor's one-element scalar operator() bit for bit
+//      (DESIGN §4: bit-identical regardless of position, alignment, stride or path);
+//  (b) every pool value's result is within the documented bound of the independent reference
+//      (tests/support: double libm rounded once for float, MPFR for double): "Max error: 2 ULP
+//      on the whole real line" (gelu.hpp, gelu_tanh.hpp, sigmoid.hpp, swish.hpp; swish for
+//      beta > 0), relu exact;
+//  (c) the special values of DESIGN §3 exactly: NaN comes back bit for bit, ±inf, ±0 with the
+//      sign, and subnormal x (≈ x/2 with the sign kept; sigmoid 1/2).
+// The buffers are heap blocks of exactly the size the view spans, so AddressSanitizer reports any
+// access outside the view.
+//
+// Input layout (bytes; missing bytes read as 0):
+//   0      function = (b & 7) % 6: gelu, gelu_tanh, sigmoid, silu, swish, relu; b & 0x80: double
+//   1      container = b % 7 (see Container below)
+//   2      bits 0-3: offset of the view in its buffer (elements); bits 4-5: extra stride/padding
+//   3      vectors: element count (b % 65); matrices: rows (b % 20)
+//   4      vectors: offset of the output view; matrices: columns (b % 9), bits 4-7: block origin
+//   5-8    swish's beta: b5 < 64 gives {1, 0.5, 1.702, 2}[b5 % 4]; otherwise
+//          (1 + (b6 | b7 << 8 | b8 << 16) / 2^24) * 2^(b5 % 17 - 8), a beta in [2^-8, 2^9)
+//   9...   up to 16 values, 4 (float) or 8 (double) bytes each, little-endian bit patterns;
+//          element k of the view (row-major count) holds value k % count
+#include <activ/activ.hpp>
+
+#include "fuzz/fuzz_common.hpp"
+#include "support/functions.hpp"
+#include "support/isa_guard.hpp"
+#include "support/ulp.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace activ_fuzz {
+namespace {
+
+using Eigen::Dynamic;
+using Eigen::Index;
+using activ_test::ulp_distance;
+
+enum class Shape { x_times, sigmoid, relu };  // which column of the DESIGN §3 table applies
+
+// swish with a beta from the input; the reference uses beta converted to T, as activ::Swish does.
+struct SwishBeta {
+  double beta;
+  std::string name() const { return "swish(beta = " + std::to_string(beta) + ")"; }
+  activ::Swish functor() const { return activ::Swish{beta}; }
+  template <class X>
+  auto apply(const X& x) const {
+    return activ::swish(x, beta);
+  }
+  template <class T>
+  T reference(T x) const {
+    const double b = double(static_cast<T>(beta));
+    if constexpr (std::is_same_v<T, float>) {
+      return activ_test::round_to_float(activ_test::ref::swish(double(x), b), [&] {
+        return activ_test::mpfr_reference().swish<float>(double(x), b);
+      });
+    } else {
+      return activ_test::mpfr_reference().swish<double>(x, b);
+    }
+  }
+};
+
+// The support descriptors (tests/support/functions.hpp) as objects, like SwishBeta.
+template <class Fn>
+struct Static {
+  std::string name() const { return Fn::name(); }
+  auto functor() const { return Fn::functor(); }
+  template <class X>
+  auto apply(const X& x) const {
+    return Fn::apply(x);
+  }
+  template <class T>
+  T reference(T x) const {
+    return Fn::template reference<T>(x);
+  }
+};
+
+template <class T>
+ReferenceCache<T>& cache() {
+  static ReferenceCache<T> c;
+  return c;
+}
+
+// (b) and (c) for one value x whose result (through the scalar path, equal to the packet path
+// by (a)) is y.
+template <class T, class D>
+void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
+  using L = std::numeric_limits<T>;
+  const auto at = [&] {
+    return fn.name() + "<" + type_name<T>() + ">(" + show(x) + ") = " + show(y);
+  };
+  const auto exactly = [&](T want, const char* why) {
+    check(bits_of(y) == bits_of(want), [&] { return at() + ", want " + show(want) + " (" + why + ")"; });
+  };
+  // (c) DESIGN §3.
+  if (std::isnan(x)) return exactly(x, "DESIGN §3: NaN comes back bit for bit");
+  if (shape == Shape::relu) {  // relu.hpp: exact, relu(-0) = relu(-inf) = +0
+    return exactly(x > 0 ? x : T(0), "relu is exact: max(x, 0), -0 -> +0");
+  }
+  if (x == L::infinity()) return exactly(shape == Shape::sigmoid ? T(1) : x, "DESIGN §3: +inf");
+  if (x == -L::infinity()) {
+    return exactly(shape == Shape::sigmoid ? T(+0.0) : T(-0.0), "DESIGN §3: -inf");
+  }
+  if (std::fpclassify(x) == FP_ZERO || std::fpclassify(x) == FP_SUBNORMAL) {
+    if (shape == Shape::sigmoid) return exactly(T(0.5), "DESIGN §3: ±0 and subnormals give 1/2");
+    if (x == 0) return exactly(x, "DESIGN §3: ±0 keeps its sign");
+    // ≈ x/2, sign kept (x/2 may be a tie, and -denorm_min may give -0).
+    check(std::signbit(y) == std::signbit(x) && ulp_distance(y, x / 2) <= 2, [&] {
+      return at() + ": DESIGN §3 wants ≈ x/2 = " + show(x / 2) + " with the sign of x";
+    });
+  }
+  // (b) the accuracy bound.
+  const std::uint64_t tag = std::uint64_t(fn_id) << 1 | (std::is_same_v<T, double> ? 1 : 0);
+  std::uint64_t beta_bits = 0;
+  if constexpr (std::is_same_v<D, SwishBeta>) beta_bits = bits_of(fn.beta);
+  const T want = cache<T>().get(tag, bits_of(x), beta_bits, [&] { return fn.template reference<T>(x); });
+  const std::uint64_t d = ulp_distance(y, want);
+  check(d <= 2, [&] {
+    return at() + ", reference " + show(want) + ": " +
+           (d == activ_test::kNanMismatch ? std::string("NaN mismatch") : std::to_string(d) + " ULP") +
+           " > 2 ULP, the bound in the function's doc comment";
+  });
+}
+
+template <class T>
+T sentinel() {  // fills buffer slots outside the view: a quiet NaN with a recognizable payload
+  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc0a5a5u)
+                                               : UIntOf<T>(0x7ff80000a5a5a5a5ull));
+}
+
+// (a): result(i, j) is the scalar functor at input(i, j), bit for bit.
+template <class T, class D, class In, class Out>
+void check_elements(const D& fn, const In& in, const Out& out, const char* container) {
+  const auto f = fn.functor();
+  check(out.rows() == in.rows() && out.cols() == in.cols(), [] { return std::string("result shape"); });
+  for (Index i = 0; i < in.rows(); ++i) {
+    for (Index j = 0; j < in.cols(); ++j) {
+      const T x = in(i, j);
+      const T want = f(x);
+      const T got = out(i, j);
+      if (bits_of(got) != bits_of(want)) {
+        fail(fn.name() + "<" + type_name<T>() + "> in " + container + " " +
+             std::to_string(in.rows()) + "x" + std::to_string(in.cols()) + " at (" +
+             std::to_string(i) + ", " + std::to_string(j) + "): x = " + show(x) + ", expression " +
+             show(got) + ", scalar operator() " + show(want) +
+             " (DESIGN §4: the packet path must equal the scalar path)");
+      }
+    }
+  }
+}
+
+// Fills the view's elements (row-major count) from the pool.
+template <class View, class T>
+void fill(View& v, const std::vector<T>& pool) {
+  Index k = 0;
+  for (Index i = 0; i < v.rows(); ++i)
+    for (Index j = 0; j < v.cols(); ++j) v(i, j) = pool[std::size_t(k++) % pool.size()];
+}
+
+// Size of a buffer that holds a strided view: offset + the last element's index + 1.
+inline std::size_t span(Index offset, Index outer_count, Index outer, Index inner_count, Index inner) {
+  if (outer_count == 0 || inner_count == 0) return std::size_t(offset);
+  return std::size_t(offset + (outer_count - 1) * outer + (inner_count - 1) * inner + 1);
+}
+
+template <class T, class D>
+void run(const D& fn, Shape shape, int fn_id, Reader& r) {
+  const int container = r.byte() % 7;
+  const std::uint8_t b2 = r.byte(), b3 = r.byte(), b4 = r.byte();
+  r.bytes(4);  // beta, decoded by the caller
+  const std::vector<T> pool = r.pool<T>(16);
+  const Index offset = b2 & 15, extra = (b2 >> 4) & 3;
+
+  // Coverage features (fuzz_common.hpp): the configuration and the classes of the values.
+  const std::size_t id = std::size_t(fn_id) * 2 + (std::is_same_v<T, double> ? 1 : 0);
+  const Index elements = container <= 1 ? b3 % 65 : (b3 % 20) * (b4 % 9);
+  const std::size_t size_bucket = elements == 0 ? 0 : 1 + std::size_t(std::min(6, std::ilogb(double(elements))));
+  feature(0, id * 8 + std::size_t(container));
+  feature(1, id * 8 + size_bucket);
+  feature(2, (id % 2 * 8 + std::size_t(container)) * 16 + std::size_t(offset));
+  for (const T x : pool) feature(3, id * 73 + value_class(x));
+  if (pool.empty()) return;
+  using ArrayX = Eigen::Array<T, Dynamic, 1>;
+  switch (container) {
+    case 0:    // contiguous vector at an offset, into a contiguous output at another offset
+    case 1: {  // vector with an inner stride (Eigen's scalar path)
+      const Index n = b3 % 65, out_offset = b4 & 15, stride = container == 0 ? 1 : 1 + extra;
+      ExactBuffer<T> in(span(offset, 1, 0, n, stride)), out(span(out_offset, 1, 0, n, 1));
+      for (std::size_t k = 0; k < in.size(); ++k) in[k] = sentinel<T>();
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = sentinel<T>();
+      Eigen::Map<ArrayX, Eigen::Unaligned, Eigen::InnerStride<>> x(in.data() + offset, n,
+                                                                   Eigen::InnerStride<>(stride));
+      fill(x, pool);
+      Eigen::Map<ArrayX> y(out.data() + out_offset, n);
+      if (container == 0) {
+        const Eigen::Map<const ArrayX> xc(in.data() + offset, n);
+        y = fn.apply(xc);
+      } else {
+        y = fn.apply(x);
+      }
+      check_elements<T>(fn, x, y, container == 0 ? "contiguous vector" : "inner-strided vector");
+      break;
+    }
+    case 2:    // column-major matrix, outer stride = rows + padding
+    case 3: {  // row-major matrix, outer stride = cols + padding
+      const Index rows = b3 % 20, cols = b4 % 9;
+      const auto go = [&](auto order) {
+        constexpr int kOrder = decltype(order)::value;
+        using M = Eigen::Matrix<T, Dynamic, Dynamic, kOrder>;
+        const bool row_major = kOrder == Eigen::RowMajor;
+        const Index inner_count = row_major ? cols : rows, outer_count = row_major ? rows : cols;
+        const Index outer = inner_count + extra;
+        ExactBuffer<T> in(span(offset, outer_count, outer, inner_count, 1));
+        for (std::size_t k = 0; k < in.size(); ++k) in[k] = sentinel<T>();
+        Eigen::Map<M, Eigen::Unaligned, Eigen::OuterStride<>> x(in.data() + offset, rows, cols,
+                                                                Eigen::OuterStride<>(outer));
+        fill(x, pool);
+        const M y = fn.apply(x);
+        check_elements<T>(fn, x, y, row_major ? "row-major OuterStride map" : "column-major OuterStride map");
+      };
+      if (container == 2) {
+        go(std::integral_constant<int, Eigen::ColMajor>{});
+      } else {
+        go(std::integral_constant<int, Eigen::RowMajor>{});
+      }
+      break;
+    }
+    case 4:    // column-major / row-major matrix with both strides dynamic
+    case 5: {
+      const Index rows = b3 % 20, cols = b4 % 9, inner = 1 + extra;
+      const auto go = [&](auto order) {
+        constexpr int kOrder = decltype(order)::value;
+        using M = Eigen::Matrix<T, Dynamic, Dynamic, kOrder>;
+        using S = Eigen::Stride<Dynamic, Dynamic>;
+        const bool row_major = kOrder == Eigen::RowMajor;
+        const Index inner_count = row_major ? cols : rows, outer_count = row_major ? rows : cols;
+        const Index outer = inner_count * inner + (b2 >> 6);
+        ExactBuffer<T> in(span(offset, outer_count, outer, inner_count, inner));
+        for (std::size_t k = 0; k < in.size(); ++k) in[k] = sentinel<T>();
+        Eigen::Map<M, Eigen::Unaligned, S> x(in.data() + offset, rows, cols, S(outer, inner));
+        fill(x, pool);
+        const M y = fn.apply(x);
+        check_elements<T>(fn, x, y, row_major ? "row-major strided map" : "column-major strided map");
+      };
+      if (container == 4) {
+        go(std::integral_constant<int, Eigen::ColMajor>{});
+      } else {
+        go(std::integral_constant<int, Eigen::RowMajor>{});
+      }
+      break;
+    }
+    default: {  // a Block of a column-major matrix, into a Block of an output of the same size
+      const Index rows = b3 % 20, cols = b4 % 9, r0 = (b4 >> 4) & 3, c0 = (b4 >> 6) & 3;
+      const Index big_rows = rows + r0 + extra, big_cols = cols + c0 + (b2 & 3);
+      using M = Eigen::Matrix<T, Dynamic, Dynamic>;
+      ExactBuffer<T> in(std::size_t(big_rows * big_cols)), out(std::size_t(big_rows * big_cols));
+      for (std::size_t k = 0; k < in.size(); ++k) in[k] = out[k] = sentinel<T>();
+      Eigen::Map<M> big(in.data(), big_rows, big_cols), big_out(out.data(), big_rows, big_cols);
+      auto x = big.block(r0, c0, rows, cols);
+      fill(x, pool);
+      auto y = big_out.block(r0, c0, rows, cols);
+      y = fn.apply(x);
+      check_elements<T>(fn, x, y, "Block");
+      // Nothing outside the output block was written.
+      for (Index j = 0; j < big_cols; ++j) {
+        for (Index i = 0; i < big_rows; ++i) {
+          const bool inside = i >= r0 && i < r0 + rows && j >= c0 && j < c0 + cols;
+          check(inside || bits_of(big_out(i, j)) == bits_of(sentinel<T>()),
+                [&] { return fn.name() + ": an assignment to a Block wrote outside it"; });
+        }
+      }
+      break;
+    }
+  }
+
+  // (b), (c) on each pool value, through the scalar operator() (= the packet path, by (a)).
+  const auto f = fn.functor();
+  for (const T x : pool) check_value<T>(fn, shape, fn_id, x, f(x));
+}
+
+double decode_beta(std::uint8_t b5, std::uint32_t mantissa) {
+  static constexpr double kPresets[] = {1.0, 0.5, 1.702, 2.0};
+  if (b5 < 64) return kPresets[b5 % 4];
+  return std::ldexp(1.0 + double(mantissa) * 0x1p-24, int(b5 % 17) - 8);
+}
+
+template <class T>
+void dispatch(int fn_id, double beta, Reader& r) {
+  switch (fn_id) {
+    case 0: return run<T>(Static<activ_test::GeluFn>{}, Shape::x_times, fn_id, r);
+    case 1: return run<T>(Static<activ_test::GeluTanhFn>{}, Shape::x_times, fn_id, r);
+    case 2: return run<T>(Static<activ_test::SigmoidFn>{}, Shape::sigmoid, fn_id, r);
+    case 3: return run<T>(Static<activ_test::SiluFn>{}, Shape::x_times, fn_id, r);
+    case 4: return run<T>(SwishBeta{beta}, Shape::x_times, fn_id, r);
+    default: return run<T>(Static<activ_test::ReluFn>{}, Shape::relu, fn_id, r);
+  }
+}
+
+}  // namespace
+}  // namespace activ_fuzz
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (const char* missing = activ_test::missing_cpu_feature()) {
+    std::printf("SKIPPED: built for ISA level \"%s\", this CPU lacks %s\n", activ_test::kTestIsa,
+                missing);
+    std::exit(77);
+  }
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  activ_fuzz::Reader header(data, size);
+  const std::uint8_t b0 = header.byte();
+  header.bytes(4);
+  const std::uint8_t b5 = header.byte();
+  const auto mantissa = static_cast<std::uint32_t>(header.bytes(3));
+  const double beta = activ_fuzz::decode_beta(b5, mantissa);
+
+  activ_fuzz::Reader r(data, size);
+  r.byte();
+  const int fn_id = (b0 & 7) % 6;
+  if (b0 & 0x80) {
+    activ_fuzz::dispatch<double>(fn_id, beta, r);
+  } else {
+    activ_fuzz::dispatch<float>(fn_id, beta, r);
+  }
+  return 0;
+}
