@@ -17,7 +17,7 @@
 //
 // Input layout (bytes; missing bytes read as 0):
 //   0      function = (b & 7) % 6: gelu, gelu_tanh, sigmoid, silu, swish, relu; b & 0x80: double
-//   1      container = b % 7 (see Container below)
+//   1      container = b % 7, the cases of run(): vectors, strided matrices, a Block
 //   2      bits 0-3: offset of the view in its buffer (elements); bits 4-5: extra stride/padding
 //   3      vectors: element count (b % 65); matrices: rows (b % 20)
 //   4      vectors: offset of the output view; matrices: columns (b % 9), bits 4-7: block origin
