@@ -4,6 +4,7 @@
 // cache for the slow MPFR references, and the check of the documented error messages.
 #pragma once
 
+#include "support/isa_guard.hpp"
 #include "support/ulp.hpp"
 
 #include <cmath>
@@ -205,3 +206,13 @@ void expect_invalid_argument(Build build, const std::vector<std::string>& messag
 }
 
 }  // namespace activ_fuzz
+
+// Every target (one translation unit each) skips, exit status 77, on a CPU without its ISA level.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (const char* missing = activ_test::missing_cpu_feature()) {
+    std::printf("SKIPPED: built for ISA level \"%s\", this CPU lacks %s\n", activ_test::kTestIsa,
+                missing);
+    std::exit(77);
+  }
+  return 0;
+}

@@ -313,15 +313,6 @@ void dispatch(int fn_id, double beta, Reader& r) {
 }  // namespace
 }  // namespace activ_fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* missing = activ_test::missing_cpu_feature()) {
-    std::printf("SKIPPED: built for ISA level \"%s\", this CPU lacks %s\n", activ_test::kTestIsa,
-                missing);
-    std::exit(77);
-  }
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   activ_fuzz::Reader header(data, size);
   const std::uint8_t b0 = header.byte();

@@ -860,15 +860,6 @@ double decode_limit(std::uint8_t b10, std::uint8_t b11, bool bad) {
 }  // namespace
 }  // namespace activ_fuzz
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  if (const char* missing = activ_test::missing_cpu_feature()) {
-    std::printf("SKIPPED: built for ISA level \"%s\", this CPU lacks %s\n", activ_test::kTestIsa,
-                missing);
-    std::exit(77);
-  }
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace activ_fuzz;
   Reader r(data, size);
