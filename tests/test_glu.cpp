@@ -1,7 +1,7 @@
 // <activ/glu.hpp>: every variant in every form equals its scalar definition value · Gate(gate)
 // (DESIGN §1, issue 3 point 1), measured in ULPs against an independent reference:
-//   float  — value · Gate(gate) in double, Gate from libm (support/reference.hpp), rounded once;
-//   double — value · Gate(gate) in MPFR at 200 bits (below), rounded once.
+//   float  — value · Gate(gate) in double, Gate from libm, rounded once;
+//   double — value · Gate(gate) in MPFR at 160 bits, rounded once (support/glu_reference.hpp).
 // Bound: 3 ULP wherever Gate(gate) is 0 or a normal number of the type. Where it underflows
 // (nonzero, below the smallest normal: gelu(x) for x < −13.2 in float) the gate computed in the
 // type has an absolute error of up to 2 subnormal ULPs (DESIGN §4, or is flushed to 0), and the
@@ -12,12 +12,11 @@
 
 #include "support/isa_guard.hpp"
 #include "support/parallel.hpp"
-#include "support/reference.hpp"
+#include "support/glu_reference.hpp"
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
 #include <gtest/gtest.h>
-#include <mpfr.h>
 
 #include <algorithm>
 #include <cinttypes>
@@ -38,9 +37,9 @@ template <class T>
 using RowMat = Eigen::Matrix<T, Dynamic, Dynamic, Eigen::RowMajor>;
 
 // ---------------------------------------------------------------------------------------------
-// The gates, as the reference knows them.
+// The variants' parameters, as the reference knows them (Gate and the evaluators:
+// support/glu_reference.hpp).
 
-enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity, oai };
 constexpr double kSwishBeta = 1.702;  // swiglu's explicit-beta case
 constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;
 
@@ -50,126 +49,10 @@ double as_type(double x) {
   return double(static_cast<T>(x));
 }
 
-// Limits of the gates at ±inf (DESIGN §3), and NaN; g is not finite.
-double gate_limit(Gate gate, double g) {
-  if (std::isnan(g)) return g;
-  switch (gate) {
-    case Gate::sigmoid: return g > 0 ? 1.0 : 0.0;
-    case Gate::relu: return g > 0 ? g : 0.0;
-    case Gate::identity: return g;
-    default: return g > 0 ? g : -0.0;
-  }
-}
-
-// Gate(g) in double with libm, for float arguments (the float reference).
-double gate_double(Gate gate, double g, double swish_beta) {
-  if (!std::isfinite(g)) return gate_limit(gate, g);
-  switch (gate) {
-    case Gate::gelu: return ref::gelu(g);
-    case Gate::gelu_tanh: return ref::gelu_tanh(g);
-    case Gate::silu: return ref::swish(g, 1.0);
-    case Gate::swish: return ref::swish(g, swish_beta);
-    case Gate::relu: return g > 0 ? g : 0.0;
-    case Gate::sigmoid: return ref::sigmoid(g);
-    case Gate::identity: return g;
-    case Gate::oai: break;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
-}
-
 // GPT-OSS's clamps, in the order of its reference code.
 double oai_clamp_gate(double g, double limit) { return std::isnan(g) ? g : std::min(g, limit); }
 double oai_clamp_value(double v, double limit) {
   return std::isnan(v) ? v : std::min(std::max(v, -limit), limit);
-}
-
-// MPFR evaluation of value · Gate(gate) for double arguments, correctly rounded (barring a tie at
-// 200 bits). One instance per thread.
-class MpfrGlu {
- public:
-  MpfrGlu() {
-    mpfr_inits2(200, v_, g_, t_, u_, r_, c_, min_normal_, static_cast<mpfr_ptr>(nullptr));
-    mpfr_set_str(c_, "0.044715", 10, MPFR_RNDN);
-    mpfr_set_d(min_normal_, std::numeric_limits<double>::min(), MPFR_RNDN);
-  }
-  ~MpfrGlu() {
-    mpfr_clears(v_, g_, t_, u_, r_, c_, min_normal_, static_cast<mpfr_ptr>(nullptr));
-    mpfr_free_cache();
-  }
-  MpfrGlu(const MpfrGlu&) = delete;
-  MpfrGlu& operator=(const MpfrGlu&) = delete;
-
-  // r = Gate(g) for finite g (g_ holds g).
-  void gate_into(Gate gate, double swish_beta) {
-    switch (gate) {
-      case Gate::gelu:  // ½·g·erfc(−g/√2)
-        mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
-        mpfr_div(t_, g_, t_, MPFR_RNDN);
-        mpfr_neg(t_, t_, MPFR_RNDN);
-        mpfr_erfc(r_, t_, MPFR_RNDN);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        mpfr_div_2ui(r_, r_, 1, MPFR_RNDN);
-        return;
-      case Gate::gelu_tanh:  // g·σ(2·√(2/π)·(g + 0.044715·g³))
-        mpfr_pow_ui(t_, g_, 3, MPFR_RNDN);
-        mpfr_mul(t_, t_, c_, MPFR_RNDN);
-        mpfr_add(t_, t_, g_, MPFR_RNDN);
-        mpfr_const_pi(u_, MPFR_RNDN);
-        mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
-        mpfr_sqrt(u_, u_, MPFR_RNDN);
-        mpfr_mul(t_, t_, u_, MPFR_RNDN);
-        mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
-        sigmoid_into(r_, t_);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        return;
-      case Gate::silu:
-      case Gate::swish:
-      case Gate::oai:  // g·σ(β·g)
-        mpfr_mul_d(t_, g_, gate == Gate::silu ? 1.0 : swish_beta, MPFR_RNDN);
-        sigmoid_into(r_, t_);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        return;
-      case Gate::relu:
-        mpfr_set_d(r_, std::max(mpfr_get_d(g_, MPFR_RNDN), 0.0), MPFR_RNDN);
-        return;
-      case Gate::sigmoid:
-        sigmoid_into(r_, g_);
-        return;
-      case Gate::identity:
-        mpfr_set(r_, g_, MPFR_RNDN);
-        return;
-    }
-  }
-
-  // (value + shift) · Gate(gate) for finite value and gate, rounded once to double; Gate(gate)
-  // rounded to double goes to *gate_rounded. shift is 0, or 1 for GPT-OSS's "value + 1".
-  // *underflows: Gate(gate) is nonzero and below the smallest normal double.
-  double product(Gate gate, double v, double g, double shift, double swish_beta,
-                 double* gate_rounded, bool* underflows) {
-    mpfr_set_d(v_, v, MPFR_RNDN);
-    mpfr_add_d(v_, v_, shift, MPFR_RNDN);  // exact unless |v| < 2^-190: irrelevant then
-    mpfr_set_d(g_, g, MPFR_RNDN);
-    gate_into(gate, swish_beta);
-    *gate_rounded = mpfr_get_d(r_, MPFR_RNDN);
-    *underflows = !mpfr_zero_p(r_) &&
-                  mpfr_cmpabs(r_, min_normal_) < 0;
-    mpfr_mul(r_, r_, v_, MPFR_RNDN);
-    return mpfr_get_d(r_, MPFR_RNDN);
-  }
-
- private:
-  void sigmoid_into(mpfr_t r, const mpfr_t a) {  // 1/(1 + e^−a)
-    mpfr_neg(u_, a, MPFR_RNDN);
-    mpfr_exp(u_, u_, MPFR_RNDN);
-    mpfr_add_ui(u_, u_, 1, MPFR_RNDN);
-    mpfr_ui_div(r, 1, u_, MPFR_RNDN);
-  }
-  mpfr_t v_, g_, t_, u_, r_, c_, min_normal_;
-};
-
-MpfrGlu& mpfr_glu() {
-  thread_local MpfrGlu instance;
-  return instance;
 }
 
 // The reference result for one pair, and whether Gate(gate) underflows T: nonzero but below the
@@ -181,42 +64,38 @@ struct Reference {
 };
 
 template <class T>
-Reference<T> reference(Gate gate, T value, T gate_in) {
+Reference<T> reference(Gate gate, bool oai, T value, T gate_in) {
   double v = value, g = gate_in, shift = 0.0, beta = as_type<T>(kSwishBeta);
-  Gate core = gate;
-  if (gate == Gate::oai) {  // (min(g, L)·σ(α·min(g, L))) · (clamp(v, −L, L) + 1)
+  if (oai) {  // (min(g, L)·σ(α·min(g, L))) · (clamp(v, −L, L) + 1)
     g = oai_clamp_gate(g, as_type<T>(kOaiLimit));
     v = oai_clamp_value(v, as_type<T>(kOaiLimit));
     shift = 1.0;
-    core = Gate::swish;
     beta = as_type<T>(kOaiAlpha);
   }
+  const double shifted = oai ? v + shift : v;  // not v + 0.0, which turns -0 into +0
   const auto underflows = [](double gate_value) {
     return gate_value != 0 && std::abs(gate_value) < double(std::numeric_limits<T>::min());
   };
   if (!std::isfinite(v) || !std::isfinite(g)) {
     // IEEE product of the value with the gate rounded to T: inf · 0 is NaN, as in PyTorch.
-    T gate_t = static_cast<T>(gate_limit(core, g));
+    T gate_t = static_cast<T>(gate_limit(gate, g));
     if (std::isfinite(g)) {
       if constexpr (std::is_same_v<T, double>) {
-        bool tiny;
-        mpfr_glu().product(core, 1.0, g, 0.0, beta, &gate_t, &tiny);
+        gate_t = mpfr_gate_product(gate, 1.0, g, 0.0, beta).gate;
       } else {
-        gate_t = static_cast<T>(gate_double(core, g, beta));
+        gate_t = static_cast<T>(gate_double(gate, g, beta));
       }
     }
-    return {static_cast<T>(static_cast<T>(v + shift) * gate_t), false};
+    return {static_cast<T>(static_cast<T>(shifted) * gate_t), false};
   }
   if constexpr (std::is_same_v<T, float>) {
     // Exact in double: v + shift (|v| <= 7 when shift is 1); the float × double product carries
     // 2^-53 relative error, far below the float ULP.
-    const double gd = gate_double(core, g, beta);
-    return {static_cast<float>((v + shift) * gd), underflows(gd)};
+    const double gd = gate_double(gate, g, beta);
+    return {static_cast<float>(shifted * gd), underflows(gd)};
   } else {
-    double rounded;
-    bool tiny;
-    const double out = mpfr_glu().product(core, v, g, shift, beta, &rounded, &tiny);
-    return {out, tiny};
+    const GateProduct p = mpfr_gate_product(gate, v, g, shift, beta);
+    return {p.out, p.gate_underflows};
   }
 }
 
@@ -315,7 +194,7 @@ Mat<T> evaluate(Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
 
 // Checks every form of one variant against the reference; prints the worst case per form.
 template <class T, class Call>
-void check_variant(const char* name, Gate gate, Call call) {
+void check_variant(const char* name, Gate gate, bool oai, Call call) {
   static const Pairs<T> pairs = sample_pairs<T>();
   Mat<T> V, G;
   as_matrices(pairs, V, G);
@@ -324,7 +203,7 @@ void check_variant(const char* name, Gate gate, Call call) {
   parallel_for(std::size_t(V.size()), [&](std::size_t begin, std::size_t end) {
     for (std::size_t k = begin; k < end; ++k) {
       const Eigen::Index i = Eigen::Index(k) / kD, j = Eigen::Index(k) % kD;
-      const Reference<T> r = reference<T>(gate, V(i, j), G(i, j));
+      const Reference<T> r = reference<T>(gate, oai, V(i, j), G(i, j));
       want(i, j) = r.out;
       gate_underflows(i, j) = r.gate_underflows;
     }
@@ -345,7 +224,7 @@ void check_variant(const char* name, Gate gate, Call call) {
         if (!ok && subnormal_gate && ulp != kNanMismatch) {
           // The gate's own absolute error, carried by the product (see the file comment).
           // swiglu_oai multiplies by clamp(value) + 1, at most limit + 1 = 8 in magnitude.
-          const double factor = gate == Gate::oai ? 8.0 : std::abs(double(V(i, j)));
+          const double factor = oai ? 8.0 : std::abs(double(V(i, j)));
           const double slack = 2.0 * factor * double(std::numeric_limits<T>::denorm_min());
           const double ulp_of_want = double(std::nextafter(std::abs(want(i, j)), std::numeric_limits<T>::infinity()) - std::abs(want(i, j)));
           ok = std::abs(double(got(i, j)) - double(want(i, j))) <= 3.0 * ulp_of_want + slack;
@@ -376,22 +255,22 @@ Mat<typename Xpr::Scalar> eval(const Xpr& x) {
 // One generic call per variant: (h, layout) or (value, gate), the variant's parameters last.
 template <class T>
 void check_all_variants() {
-  check_variant<T>("geglu", Gate::gelu,
+  check_variant<T>("geglu", Gate::gelu, false,
                    [](const auto& a, const auto& b) { return eval(activ::geglu(a, b)); });
-  check_variant<T>("geglu_tanh", Gate::gelu_tanh,
+  check_variant<T>("geglu_tanh", Gate::gelu_tanh, false,
                    [](const auto& a, const auto& b) { return eval(activ::geglu_tanh(a, b)); });
-  check_variant<T>("swiglu", Gate::silu,
+  check_variant<T>("swiglu", Gate::silu, false,
                    [](const auto& a, const auto& b) { return eval(activ::swiglu(a, b)); });
-  check_variant<T>("swiglu1702", Gate::swish, [](const auto& a, const auto& b) {
+  check_variant<T>("swiglu1702", Gate::swish, false, [](const auto& a, const auto& b) {
     return eval(activ::swiglu(a, b, kSwishBeta));
   });
-  check_variant<T>("reglu", Gate::relu,
+  check_variant<T>("reglu", Gate::relu, false,
                    [](const auto& a, const auto& b) { return eval(activ::reglu(a, b)); });
-  check_variant<T>("glu", Gate::sigmoid,
+  check_variant<T>("glu", Gate::sigmoid, false,
                    [](const auto& a, const auto& b) { return eval(activ::glu(a, b)); });
-  check_variant<T>("bilinear", Gate::identity,
+  check_variant<T>("bilinear", Gate::identity, false,
                    [](const auto& a, const auto& b) { return eval(activ::bilinear(a, b)); });
-  check_variant<T>("swiglu_oai", Gate::oai, [](const auto& a, const auto& b) {
+  check_variant<T>("swiglu_oai", Gate::swish, true, [](const auto& a, const auto& b) {
     return eval(activ::swiglu_oai(a, b, kOaiAlpha, kOaiLimit));
   });
 }

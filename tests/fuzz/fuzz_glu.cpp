@@ -41,11 +41,10 @@
 
 #include "fuzz/fuzz_common.hpp"
 #include "support/isa_guard.hpp"
-#include "support/reference.hpp"
+#include "support/glu_reference.hpp"
 #include "support/ulp.hpp"
 
 #include <Eigen/Core>
-#include <mpfr.h>
 
 #include <algorithm>
 #include <cmath>
@@ -63,12 +62,11 @@ namespace {
 
 using Eigen::Dynamic;
 using Eigen::Index;
+using activ_test::Gate;
 using activ_test::ulp_distance;
 
 // ---------------------------------------------------------------------------------------------
 // The variants and their reference.
-
-enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity };
 
 struct VariantInfo {
   const char* name;
@@ -83,113 +81,6 @@ constexpr VariantInfo kVariants[] = {
     {"activ::reglu", Gate::relu, false, true},       {"activ::glu", Gate::sigmoid, false, false},
     {"activ::bilinear", Gate::identity, false, true}, {"activ::swiglu_oai", Gate::swish, true, false},
 };
-
-// The limits of the gates at ±inf (DESIGN §3), and NaN.
-double gate_limit(Gate gate, double g) {
-  if (std::isnan(g)) return g;
-  switch (gate) {
-    case Gate::sigmoid: return g > 0 ? 1.0 : 0.0;
-    case Gate::relu: return g > 0 ? g : 0.0;
-    case Gate::identity: return g;
-    default: return g > 0 ? g : -0.0;
-  }
-}
-
-// Gate(g) in double with libm (tests/support/reference.hpp), for float g: the float reference.
-double gate_double(Gate gate, double g, double beta) {
-  if (!std::isfinite(g)) return gate_limit(gate, g);
-  namespace ref = activ_test::ref;
-  switch (gate) {
-    case Gate::gelu: return ref::gelu(g);
-    case Gate::gelu_tanh: return ref::gelu_tanh(g);
-    case Gate::silu: return ref::swish(g, 1.0);
-    case Gate::swish: return ref::swish(g, beta);
-    case Gate::relu: return g > 0 ? g : 0.0;
-    case Gate::sigmoid: return ref::sigmoid(g);
-    case Gate::identity: return g;
-  }
-  return std::numeric_limits<double>::quiet_NaN();
-}
-
-// (value + shift)·Gate(gate) in MPFR, for finite double arguments, rounded once; the definitions
-// of DESIGN §1 in the forms of tests/support/reference.hpp.
-class MpfrGlu {
- public:
-  MpfrGlu() {
-    mpfr_inits2(200, v_, g_, t_, u_, r_, c_, static_cast<mpfr_ptr>(nullptr));
-    mpfr_set_str(c_, "0.044715", 10, MPFR_RNDN);
-  }
-  ~MpfrGlu() {
-    mpfr_clears(v_, g_, t_, u_, r_, c_, static_cast<mpfr_ptr>(nullptr));
-    mpfr_free_cache();
-  }
-  MpfrGlu(const MpfrGlu&) = delete;
-  MpfrGlu& operator=(const MpfrGlu&) = delete;
-
-  // Returns the product; *gate_rounded is Gate(g) rounded to double, *tiny whether it is nonzero
-  // and below the smallest normal double.
-  double product(Gate gate, double v, double g, double shift, double beta, double* gate_rounded,
-                 bool* tiny) {
-    mpfr_set_d(g_, g, MPFR_RNDN);
-    switch (gate) {
-      case Gate::gelu:  // ½·g·erfc(−g/√2)
-        mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
-        mpfr_div(t_, g_, t_, MPFR_RNDN);
-        mpfr_neg(t_, t_, MPFR_RNDN);
-        mpfr_erfc(r_, t_, MPFR_RNDN);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        mpfr_div_2ui(r_, r_, 1, MPFR_RNDN);
-        break;
-      case Gate::gelu_tanh:  // g·σ(2·√(2/π)·(g + 0.044715·g³))
-        mpfr_pow_ui(t_, g_, 3, MPFR_RNDN);
-        mpfr_mul(t_, t_, c_, MPFR_RNDN);
-        mpfr_add(t_, t_, g_, MPFR_RNDN);
-        mpfr_const_pi(u_, MPFR_RNDN);
-        mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
-        mpfr_sqrt(u_, u_, MPFR_RNDN);
-        mpfr_mul(t_, t_, u_, MPFR_RNDN);
-        mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
-        sigmoid_into(r_, t_);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        break;
-      case Gate::silu:
-      case Gate::swish:  // g·σ(β·g)
-        mpfr_mul_d(t_, g_, gate == Gate::silu ? 1.0 : beta, MPFR_RNDN);
-        sigmoid_into(r_, t_);
-        mpfr_mul(r_, r_, g_, MPFR_RNDN);
-        break;
-      case Gate::relu:
-        mpfr_set_d(r_, g > 0 ? g : 0.0, MPFR_RNDN);
-        break;
-      case Gate::sigmoid:
-        sigmoid_into(r_, g_);
-        break;
-      case Gate::identity:
-        mpfr_set(r_, g_, MPFR_RNDN);
-        break;
-    }
-    *gate_rounded = mpfr_get_d(r_, MPFR_RNDN);
-    *tiny = !mpfr_zero_p(r_) && std::fabs(*gate_rounded) < std::numeric_limits<double>::min();
-    mpfr_set_d(v_, v, MPFR_RNDN);
-    if (shift != 0) mpfr_add_d(v_, v_, shift, MPFR_RNDN);  // -0 + 0 would be +0
-    mpfr_mul(r_, r_, v_, MPFR_RNDN);
-    return mpfr_get_d(r_, MPFR_RNDN);
-  }
-
- private:
-  void sigmoid_into(mpfr_t r, const mpfr_t a) {  // 1/(1 + e^−a)
-    mpfr_neg(u_, a, MPFR_RNDN);
-    mpfr_exp(u_, u_, MPFR_RNDN);
-    mpfr_add_ui(u_, u_, 1, MPFR_RNDN);
-    mpfr_ui_div(r, 1, u_, MPFR_RNDN);
-  }
-  mpfr_t v_, g_, t_, u_, r_, c_;
-};
-
-MpfrGlu& mpfr_glu() {
-  static MpfrGlu instance;
-  return instance;
-}
 
 // The parameters as activ uses them: converted to the scalar type first.
 struct Params {
@@ -224,16 +115,20 @@ Expected<T> reference(const VariantInfo& var, const Params& p, T value, T gate_i
   bool gate_tiny = false;
   if (std::isfinite(g)) {
     if constexpr (std::is_same_v<T, float>) {
-      gate_value = gate_double(var.gate, g, beta);
+      gate_value = activ_test::gate_double(var.gate, g, beta);
       gate_tiny = tiny(gate_value);
     }
   } else {
-    gate_value = gate_limit(var.gate, g);
+    gate_value = activ_test::gate_limit(var.gate, g);
   }
   if (!std::isfinite(v) || !std::isfinite(g)) {
     // IEEE product of the value with the gate rounded to T: inf·0 is NaN, as in PyTorch.
     if constexpr (std::is_same_v<T, double>) {
-      if (std::isfinite(g)) mpfr_glu().product(var.gate, 1.0, g, 0.0, beta, &gate_value, &gate_tiny);
+      if (std::isfinite(g)) {
+        const activ_test::GateProduct gp = activ_test::mpfr_gate_product(var.gate, 1.0, g, 0.0, beta);
+        gate_value = gp.gate;
+        gate_tiny = gp.gate_underflows;
+      }
     }
     const T vt = var.oai ? static_cast<T>(static_cast<T>(v) + T(1)) : static_cast<T>(v);
     const T out = vt * static_cast<T>(gate_value);
@@ -247,8 +142,8 @@ Expected<T> reference(const VariantInfo& var, const Params& p, T value, T gate_i
     const double vs = var.oai ? v + 1.0 : v;  // not v + 0.0, which turns -0 into +0
     return {static_cast<float>(vs * gate_value), 0.0f, false, gate_tiny, std::fabs(vs)};
   } else {
-    const double out = mpfr_glu().product(var.gate, v, g, shift, beta, &gate_value, &gate_tiny);
-    return {out, 0.0, false, gate_tiny, std::fabs(v + shift)};
+    const activ_test::GateProduct gp = activ_test::mpfr_gate_product(var.gate, v, g, shift, beta);
+    return {gp.out, 0.0, false, gp.gate_underflows, std::fabs(v + shift)};
   }
 }
 

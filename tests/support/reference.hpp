@@ -97,9 +97,7 @@ class MpfrReference {
   T swish(double x, double beta) {
     if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
     mpfr_set_d(x_, x, MPFR_RNDN);
-    mpfr_mul_d(t_, x_, beta, MPFR_RNDN);  // exact: 106 bits <= kMpfrPrecision
-    sigmoid_into(r_, t_);
-    mpfr_mul(r_, r_, x_, MPFR_RNDN);
+    swish_into(r_, x_, beta);
     return rounded<T>(r_);
   }
 
@@ -107,12 +105,7 @@ class MpfrReference {
   T gelu(double x) {
     if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
     mpfr_set_d(x_, x, MPFR_RNDN);
-    mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
-    mpfr_div(t_, x_, t_, MPFR_RNDN);
-    mpfr_neg(t_, t_, MPFR_RNDN);
-    mpfr_erfc(r_, t_, MPFR_RNDN);
-    mpfr_mul(r_, r_, x_, MPFR_RNDN);
-    mpfr_div_2ui(r_, r_, 1, MPFR_RNDN);
+    gelu_into(r_, x_);
     return rounded<T>(r_);
   }
 
@@ -120,27 +113,53 @@ class MpfrReference {
   T gelu_tanh(double x) {
     if (!std::isfinite(x)) return T(non_finite_limit(x, x, true));
     mpfr_set_d(x_, x, MPFR_RNDN);
-    mpfr_pow_ui(t_, x_, 3, MPFR_RNDN);
-    mpfr_mul(t_, t_, cubic_, MPFR_RNDN);
-    mpfr_add(t_, t_, x_, MPFR_RNDN);  // x + 0.044715·x³
-    mpfr_const_pi(u_, MPFR_RNDN);
-    mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
-    mpfr_sqrt(u_, u_, MPFR_RNDN);  // √(2/π)
-    mpfr_mul(t_, t_, u_, MPFR_RNDN);
-    mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
-    sigmoid_into(r_, t_);
-    mpfr_mul(r_, r_, x_, MPFR_RNDN);
+    gelu_tanh_into(r_, x_);
     return rounded<T>(r_);
   }
 
- private:
+  // The definitions on MPFR operands, for finite x, into r: r has at least kMpfrPrecision bits
+  // and is not x; both are the caller's registers, not this object's. Each step rounds to nearest.
+
   // r = 1/(1 + e^−a); at this precision and exponent range neither form needs a split.
-  void sigmoid_into(mpfr_t r, const mpfr_t a) {
+  void sigmoid_into(mpfr_ptr r, mpfr_srcptr a) {
     mpfr_neg(u_, a, MPFR_RNDN);
     mpfr_exp(u_, u_, MPFR_RNDN);
     mpfr_add_ui(u_, u_, 1, MPFR_RNDN);
     mpfr_ui_div(r, 1, u_, MPFR_RNDN);
   }
+
+  // r = x·σ(β·x)
+  void swish_into(mpfr_ptr r, mpfr_srcptr x, double beta) {
+    mpfr_mul_d(t_, x, beta, MPFR_RNDN);  // exact for double x and beta: 106 bits <= precision
+    sigmoid_into(r, t_);
+    mpfr_mul(r, r, x, MPFR_RNDN);
+  }
+
+  // r = ½·x·erfc(−x/√2)
+  void gelu_into(mpfr_ptr r, mpfr_srcptr x) {
+    mpfr_sqrt_ui(t_, 2, MPFR_RNDN);
+    mpfr_div(t_, x, t_, MPFR_RNDN);
+    mpfr_neg(t_, t_, MPFR_RNDN);
+    mpfr_erfc(r, t_, MPFR_RNDN);
+    mpfr_mul(r, r, x, MPFR_RNDN);
+    mpfr_div_2ui(r, r, 1, MPFR_RNDN);
+  }
+
+  // r = x·σ(2·√(2/π)·(x + 0.044715·x³))
+  void gelu_tanh_into(mpfr_ptr r, mpfr_srcptr x) {
+    mpfr_pow_ui(t_, x, 3, MPFR_RNDN);
+    mpfr_mul(t_, t_, cubic_, MPFR_RNDN);
+    mpfr_add(t_, t_, x, MPFR_RNDN);  // x + 0.044715·x³
+    mpfr_const_pi(u_, MPFR_RNDN);
+    mpfr_ui_div(u_, 2, u_, MPFR_RNDN);
+    mpfr_sqrt(u_, u_, MPFR_RNDN);  // √(2/π)
+    mpfr_mul(t_, t_, u_, MPFR_RNDN);
+    mpfr_mul_2ui(t_, t_, 1, MPFR_RNDN);
+    sigmoid_into(r, t_);
+    mpfr_mul(r, r, x, MPFR_RNDN);
+  }
+
+ private:
   // mpfr_get_flt and mpfr_get_d round correctly into the subnormal range as well.
   template <class T>
   static T rounded(const mpfr_t r) {

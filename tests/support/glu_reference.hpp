@@ -1,0 +1,94 @@
+// Independent references for the GLU family (tests/test_glu.cpp, tests/fuzz/fuzz_glu.cpp):
+// Gate(g) and (value + shift)·Gate(g), from the evaluators of reference.hpp. Nothing here calls
+// activ. The variants' parameters (β, GPT-OSS's α, limit and clamps) are the callers' business.
+#pragma once
+
+#include "support/reference.hpp"
+
+#include <mpfr.h>
+
+#include <cmath>
+#include <limits>
+
+namespace activ_test {
+
+// The gates of the GLU variants: geglu, geglu_tanh, swiglu (β = 1), swiglu(β) and swiglu_oai,
+// reglu, glu, bilinear.
+enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity };
+
+// Gate(g) for g = ±inf (DESIGN §3) or NaN.
+inline double gate_limit(Gate gate, double g) {
+  if (std::isnan(g)) return g;
+  switch (gate) {
+    case Gate::sigmoid: return g > 0 ? 1.0 : 0.0;
+    case Gate::relu: return g > 0 ? g : 0.0;
+    case Gate::identity: return g;
+    default: return g > 0 ? g : -0.0;
+  }
+}
+
+// Gate(g) in double with libm (ref::), for float g: the float reference, error below 2^-44.
+inline double gate_double(Gate gate, double g, double beta) {
+  if (!std::isfinite(g)) return gate_limit(gate, g);
+  switch (gate) {
+    case Gate::gelu: return ref::gelu(g);
+    case Gate::gelu_tanh: return ref::gelu_tanh(g);
+    case Gate::silu: return ref::swish(g, 1.0);
+    case Gate::swish: return ref::swish(g, beta);
+    case Gate::relu: return g > 0 ? g : 0.0;
+    case Gate::sigmoid: return ref::sigmoid(g);
+    case Gate::identity: return g;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
+}
+
+// (value + shift)·Gate(gate) in MPFR for finite double arguments, rounded once to double: the
+// double reference. Also Gate(gate) alone, rounded to double, and whether it underflows the
+// double range (nonzero, below the smallest normal double).
+struct GateProduct {
+  double out;
+  double gate;
+  bool gate_underflows;
+};
+
+class MpfrGateProduct {
+ public:
+  MpfrGateProduct() { mpfr_inits2(kMpfrPrecision, value_, gate_, r_, static_cast<mpfr_ptr>(nullptr)); }
+  ~MpfrGateProduct() { mpfr_clears(value_, gate_, r_, static_cast<mpfr_ptr>(nullptr)); }
+  MpfrGateProduct(const MpfrGateProduct&) = delete;
+  MpfrGateProduct& operator=(const MpfrGateProduct&) = delete;
+
+  GateProduct operator()(Gate gate, double value, double g, double shift, double beta) {
+    MpfrReference& mpfr = mpfr_reference();
+    mpfr_set_d(gate_, g, MPFR_RNDN);
+    switch (gate) {
+      case Gate::gelu: mpfr.gelu_into(r_, gate_); break;
+      case Gate::gelu_tanh: mpfr.gelu_tanh_into(r_, gate_); break;
+      case Gate::silu: mpfr.swish_into(r_, gate_, 1.0); break;
+      case Gate::swish: mpfr.swish_into(r_, gate_, beta); break;
+      case Gate::relu: mpfr_set_d(r_, g > 0 ? g : 0.0, MPFR_RNDN); break;
+      case Gate::sigmoid: mpfr.sigmoid_into(r_, gate_); break;
+      case Gate::identity: mpfr_set(r_, gate_, MPFR_RNDN); break;
+    }
+    GateProduct p{};
+    p.gate = mpfr_get_d(r_, MPFR_RNDN);
+    p.gate_underflows = !mpfr_zero_p(r_) && std::fabs(p.gate) < std::numeric_limits<double>::min();
+    mpfr_set_d(value_, value, MPFR_RNDN);
+    // Rounds only where |value| < 2^-107, at 2^-160 relative. Skipped for 0: -0 + 0 is +0.
+    if (shift != 0) mpfr_add_d(value_, value_, shift, MPFR_RNDN);
+    mpfr_mul(r_, r_, value_, MPFR_RNDN);
+    p.out = mpfr_get_d(r_, MPFR_RNDN);
+    return p;
+  }
+
+ private:
+  mpfr_t value_, gate_, r_;
+};
+
+// The calling thread's evaluator.
+inline GateProduct mpfr_gate_product(Gate gate, double value, double g, double shift, double beta) {
+  thread_local MpfrGateProduct instance;
+  return instance(gate, value, g, shift, beta);
+}
+
+}  // namespace activ_test
