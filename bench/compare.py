@@ -30,8 +30,11 @@ FN_ORDER = ["gelu", "gelu_tanh", "sigmoid", "silu", "swish"]
 IMPLS = ("activ", "scalar", "eigen")
 
 
-def load(paths, metric):
-    """Returns ({(fn, type, n, impl): [ns per item...] or {'median','min','max'}}, context)."""
+def load(paths, metric, name=NAME, key_of=lambda m: (m["fn"], m["type"], int(m["n"]), m["impl"]),
+         items_of=lambda m, b: int(m["n"])):
+    """Returns ({key: {'median','min','max','reps'} of ns per item}, context) for the benchmarks
+    whose name matches `name`; key_of(match) is the key, items_of(match, benchmark) the items
+    per iteration."""
     reps = defaultdict(list)
     aggs = defaultdict(dict)
     context = {}
@@ -40,15 +43,17 @@ def load(paths, metric):
             data = json.load(f)
         context = context or data.get("context", {})
         for b in data.get("benchmarks", []):
-            m = NAME.match(b.get("run_name", b["name"]))
+            m = name.match(b.get("run_name", b["name"]))
             if not m or b.get("error_occurred"):
                 continue
-            n = int(m["n"])
-            key = (m["fn"], m["type"], n, m["impl"])
-            ns_per_item = b[metric] * TO_NS[b.get("time_unit", "ns")] / n
-            if b.get("run_type", "iteration") == "iteration":
+            key = key_of(m)
+            iteration = b.get("run_type", "iteration") == "iteration"
+            if not iteration and b.get("aggregate_name") not in ("median", "min", "max"):
+                continue
+            ns_per_item = b[metric] * TO_NS[b.get("time_unit", "ns")] / items_of(m, b)
+            if iteration:
                 reps[key].append(ns_per_item)
-            elif b.get("aggregate_name") in ("median", "min", "max"):
+            else:
                 aggs[key][b["aggregate_name"]] = ns_per_item
     stats = {}
     for key in set(reps) | set(aggs):
@@ -75,19 +80,7 @@ def fmt_ratio(r, digits=2):
     return f"{mid:.{digits}f} [{lo:.{digits}f}–{hi:.{digits}f}]"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("json", nargs="+", help="--benchmark_out JSON file(s)")
-    ap.add_argument("--metric", choices=("cpu_time", "real_time"), default="cpu_time",
-                    help="which time to compare (default: cpu_time, robust to preemption)")
-    ap.add_argument("--check", action="store_true",
-                    help="exit with status 1 when a median misses a target")
-    args = ap.parse_args()
-
-    stats, ctx = load(args.json, args.metric)
-    if not stats:
-        sys.exit("no BM_<fn><<type>>/<impl>/<n> results in " + ", ".join(args.json))
-
+def print_context(ctx):
     print(f"host: {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs at "
           f"{ctx.get('mhz_per_cpu', '?')} MHz; cpu: {ctx.get('cpu_model', '?')}")
     print(f"compiler: {ctx.get('compiler', '?')}; build: {ctx.get('build', '?')}; "
@@ -96,6 +89,43 @@ def main():
     for t in ("float", "double"):
         if f"packet_access_{t}" in ctx:
             print(f"vectorized ({t}): {ctx[f'packet_access_{t}']}")
+
+
+def judge(value, target, at_least, what, missed):
+    """'ok' or 'MISS' against a target (value >= target if at_least, else <=); a miss is added to
+    `missed` as `what`."""
+    ok = value >= target if at_least else value <= target
+    if not ok:
+        missed.append(what)
+    return ("ok" if ok else "MISS") + (f" ≥{target:g}x" if at_least else f" ≤{target:g}")
+
+
+def finish(missed, check):
+    """Prints the misses; exits with status 1 if there are any and `check` asks for it."""
+    if missed:
+        print("\nmissed (median): " + "; ".join(missed))
+    sys.exit(1 if check and missed else 0)
+
+
+def parse_args(doc, metric_help="which time to compare (default: cpu_time, robust to preemption)"):
+    """The command line shared by the compare scripts: JSON files, --metric, --check."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("json", nargs="+", help="--benchmark_out JSON file(s)")
+    ap.add_argument("--metric", choices=("cpu_time", "real_time"), default="cpu_time",
+                    help=metric_help)
+    ap.add_argument("--check", action="store_true",
+                    help="exit with status 1 when a median misses a target")
+    return ap.parse_args()
+
+
+def main():
+    args = parse_args(__doc__)
+
+    stats, ctx = load(args.json, args.metric)
+    if not stats:
+        sys.exit("no BM_<fn><<type>>/<impl>/<n> results in " + ", ".join(args.json))
+
+    print_context(ctx)
     print(f"metric: {args.metric}; ns/item = median over repetitions; "
           "ratios: median [min–max range over repetitions]\n")
 
@@ -113,23 +143,17 @@ def main():
         vs_eigen = ratio(a, s["eigen"]) if a and s["eigen"] else None
         verdict = []
         if fn in SPEEDUP_TARGET and speedup:
-            ok = speedup[0] >= SPEEDUP_TARGET[fn]
-            verdict.append(("ok" if ok else "MISS") + f" ≥{SPEEDUP_TARGET[fn]:g}x")
-            if not ok:
-                missed.append(f"{fn}<{t}>/{n} speed-up {speedup[0]:.1f}x")
+            verdict.append(judge(speedup[0], SPEEDUP_TARGET[fn], True,
+                                 f"{fn}<{t}>/{n} speed-up {speedup[0]:.1f}x", missed))
         if n in EIGEN_TARGET and vs_eigen:
-            ok = vs_eigen[0] <= EIGEN_TARGET[n]
-            verdict.append(("ok" if ok else "MISS") + f" ≤{EIGEN_TARGET[n]:g}")
-            if not ok:
-                missed.append(f"{fn}<{t}>/{n} activ/Eigen {vs_eigen[0]:.2f}")
+            verdict.append(judge(vs_eigen[0], EIGEN_TARGET[n], False,
+                                 f"{fn}<{t}>/{n} activ/Eigen {vs_eigen[0]:.2f}", missed))
         cell = lambda x: f"{x['median']:.3f}" if x else "–"
         reps = a["reps"] if a else "–"
         print(f"| {fn} | {t} | {n} | {reps} | {cell(a)} | {cell(s['scalar'])} | "
               f"{cell(s['eigen'])} | {fmt_ratio(speedup, 1)} | {fmt_ratio(vs_eigen)} | "
               f"{', '.join(verdict)} |")
-    if missed:
-        print("\nmissed (median): " + "; ".join(missed))
-    sys.exit(1 if args.check and missed else 0)
+    finish(missed, args.check)
 
 
 if __name__ == "__main__":
