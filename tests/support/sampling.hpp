@@ -109,8 +109,10 @@ inline std::vector<float> float_sample() {
 }
 
 // A double sample of more than 10^6 inputs: 192 per binade of both signs (0.79 M), 2^17 in
-// [-16, 16], 2^16 in [-40, -16] (gelu underflows near -38.5), 2^17 in [-1600, -40] (sigmoid and
-// silu underflow near -745 and -751, swish β=0.5 near -1500), 2^16 in [16, 1600], and the edges.
+// [-16, 16], 2^16 in [-40, -16] (gelu underflows near -38.5), 2^17 more in [-38.7, -2] (where
+// double gelu's error peaks: its rational function is partly evaluated in plain double), 2^17 in
+// [-1600, -40] (sigmoid and silu underflow near -745 and -751, swish β=0.5 near -1500), 2^16 in
+// [16, 1600], and the edges.
 // Its size is bounded by MPFR's cost: erfc at 160 bits takes 20-500 µs for 2 < z < 16.
 inline std::vector<double> double_sample() {
   std::mt19937_64 rng(0xac71f64ULL);
@@ -118,6 +120,7 @@ inline std::vector<double> double_sample() {
   append_binades(out, 192, rng);
   append_dense<double>(out, -16.0, 16.0, std::size_t(1) << 17, rng);
   append_dense<double>(out, -40.0, -16.0, std::size_t(1) << 16, rng);
+  append_dense<double>(out, -38.7, -2.0, std::size_t(1) << 17, rng);
   append_dense<double>(out, -1600.0, -40.0, std::size_t(1) << 17, rng);
   append_dense<double>(out, 16.0, 1600.0, std::size_t(1) << 16, rng);
   return out;
