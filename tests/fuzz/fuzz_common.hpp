@@ -147,6 +147,21 @@ class ExactBuffer {
   std::unique_ptr<T[]> p_;
 };
 
+// Fills the buffer slots outside a view: a quiet NaN with a recognizable payload, which the
+// checks would see if a kernel read it.
+template <class T>
+T sentinel() {
+  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc05a5au) : UIntOf<T>(0x7ff800005a5a5a5aull));
+}
+
+// The number of elements a strided view spans from its buffer's start: `offset`, then
+// outer_count x inner_count elements `outer` and `inner` apart (0 for an empty view).
+inline std::size_t span(std::ptrdiff_t offset, std::ptrdiff_t outer_count, std::ptrdiff_t outer,
+                        std::ptrdiff_t inner_count, std::ptrdiff_t inner) {
+  if (outer_count == 0 || inner_count == 0) return std::size_t(offset);
+  return std::size_t(offset + (outer_count - 1) * outer + (inner_count - 1) * inner + 1);
+}
+
 // A direct-mapped cache of reference values keyed by (a tag, x's bits): the fuzzer re-executes
 // the same values over and over, and one MPFR evaluation costs tens of microseconds. Bounded
 // size, so long campaigns do not grow.

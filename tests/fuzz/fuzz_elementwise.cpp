@@ -136,12 +136,6 @@ void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
   });
 }
 
-template <class T>
-T sentinel() {  // fills buffer slots outside the view: a quiet NaN with a recognizable payload
-  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc0a5a5u)
-                                               : UIntOf<T>(0x7ff80000a5a5a5a5ull));
-}
-
 // (a): result(i, j) is the scalar functor at input(i, j), bit for bit.
 template <class T, class D, class In, class Out>
 void check_elements(const D& fn, const In& in, const Out& out, const char* container) {
@@ -172,11 +166,6 @@ void fill(View& v, const std::vector<T>& pool) {
 }
 
 // Size of a buffer that holds a strided view: offset + the last element's index + 1.
-inline std::size_t span(Index offset, Index outer_count, Index outer, Index inner_count, Index inner) {
-  if (outer_count == 0 || inner_count == 0) return std::size_t(offset);
-  return std::size_t(offset + (outer_count - 1) * outer + (inner_count - 1) * inner + 1);
-}
-
 template <class T, class D>
 void run(const D& fn, Shape shape, int fn_id, Reader& r) {
   const int container = r.byte() % 7;
@@ -216,50 +205,48 @@ void run(const D& fn, Shape shape, int fn_id, Reader& r) {
       break;
     }
     case 2:    // column-major matrix, outer stride = rows + padding
-    case 3: {  // row-major matrix, outer stride = cols + padding
-      const Index rows = b3 % 20, cols = b4 % 9;
-      const auto go = [&](auto order) {
-        constexpr int kOrder = decltype(order)::value;
-        using M = Eigen::Matrix<T, Dynamic, Dynamic, kOrder>;
-        const bool row_major = kOrder == Eigen::RowMajor;
-        const Index inner_count = row_major ? cols : rows, outer_count = row_major ? rows : cols;
-        const Index outer = inner_count + extra;
-        ExactBuffer<T> in(span(offset, outer_count, outer, inner_count, 1));
-        for (std::size_t k = 0; k < in.size(); ++k) in[k] = sentinel<T>();
-        Eigen::Map<M, Eigen::Unaligned, Eigen::OuterStride<>> x(in.data() + offset, rows, cols,
-                                                                Eigen::OuterStride<>(outer));
-        fill(x, pool);
-        const M y = fn.apply(x);
-        check_elements<T>(fn, x, y, row_major ? "row-major OuterStride map" : "column-major OuterStride map");
-      };
-      if (container == 2) {
-        go(std::integral_constant<int, Eigen::ColMajor>{});
-      } else {
-        go(std::integral_constant<int, Eigen::RowMajor>{});
-      }
-      break;
-    }
-    case 4:    // column-major / row-major matrix with both strides dynamic
+    case 3:    // row-major matrix, outer stride = cols + padding
+    case 4:    // column-major / row-major matrix with both strides dynamic (Eigen's scalar path)
     case 5: {
-      const Index rows = b3 % 20, cols = b4 % 9, inner = 1 + extra;
-      const auto go = [&](auto order) {
+      const Index rows = b3 % 20, cols = b4 % 9;
+      const bool row_major = container == 3 || container == 5;
+      // OuterStride<> keeps the inner stride 1 at compile time (packets); Stride<Dynamic, Dynamic>
+      // does not. The same buffer arithmetic serves both, with the stride type a parameter.
+      const auto go = [&](auto order, auto stride_type) {
         constexpr int kOrder = decltype(order)::value;
         using M = Eigen::Matrix<T, Dynamic, Dynamic, kOrder>;
-        using S = Eigen::Stride<Dynamic, Dynamic>;
-        const bool row_major = kOrder == Eigen::RowMajor;
+        using S = decltype(stride_type);
+        constexpr bool kDynamicInner = S::InnerStrideAtCompileTime == Dynamic;
+        const Index inner = kDynamicInner ? 1 + extra : 1;
         const Index inner_count = row_major ? cols : rows, outer_count = row_major ? rows : cols;
-        const Index outer = inner_count * inner + (b2 >> 6);
+        const Index outer = inner_count * inner + (kDynamicInner ? Index(b2 >> 6) : extra);
         ExactBuffer<T> in(span(offset, outer_count, outer, inner_count, inner));
         for (std::size_t k = 0; k < in.size(); ++k) in[k] = sentinel<T>();
-        Eigen::Map<M, Eigen::Unaligned, S> x(in.data() + offset, rows, cols, S(outer, inner));
+        const S stride = [&] {
+          if constexpr (kDynamicInner) {
+            return S(outer, inner);
+          } else {
+            return S(outer);
+          }
+        }();
+        Eigen::Map<M, Eigen::Unaligned, S> x(in.data() + offset, rows, cols, stride);
         fill(x, pool);
         const M y = fn.apply(x);
-        check_elements<T>(fn, x, y, row_major ? "row-major strided map" : "column-major strided map");
+        const std::string what = std::string(row_major ? "row-major " : "column-major ") +
+                                 (kDynamicInner ? "strided map" : "OuterStride map");
+        check_elements<T>(fn, x, y, what.c_str());
       };
-      if (container == 4) {
-        go(std::integral_constant<int, Eigen::ColMajor>{});
+      const auto with_stride = [&](auto stride_type) {
+        if (row_major) {
+          go(std::integral_constant<int, Eigen::RowMajor>{}, stride_type);
+        } else {
+          go(std::integral_constant<int, Eigen::ColMajor>{}, stride_type);
+        }
+      };
+      if (container <= 3) {
+        with_stride(Eigen::OuterStride<>(0));
       } else {
-        go(std::integral_constant<int, Eigen::RowMajor>{});
+        with_stride(Eigen::Stride<Dynamic, Dynamic>(0, 0));
       }
       break;
     }

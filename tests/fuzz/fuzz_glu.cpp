@@ -282,17 +282,6 @@ std::string describe(const Config& c) {
 
 std::string shape(Index r, Index c) { return std::to_string(r) + "x" + std::to_string(c); }
 
-template <class T>
-T sentinel() {  // fills buffer slots outside a view: a quiet NaN with a recognizable payload
-  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc05a5au)
-                                               : UIntOf<T>(0x7ff800005a5a5a5aull));
-}
-
-inline std::size_t span(Index offset, Index outer_count, Index outer, Index inner_count, Index inner) {
-  if (outer_count == 0 || inner_count == 0) return std::size_t(offset);
-  return std::size_t(offset + (outer_count - 1) * outer + (inner_count - 1) * inner + 1);
-}
-
 // rows x cols input views over a buffer `b` of exactly the size they span, filled with the
 // sentinel (the caller then fills the view's elements).
 template <class T, int Order>
@@ -519,6 +508,18 @@ void evaluate(const C& call, const Config& c, const Logical<T>& value, const Log
   }
 }
 
+// The documented error messages (tests/test_glu_errors.cpp), less the function's name for the
+// width, which the half views (activ::value_half, activ::gate_half) report too.
+std::string odd_width_message(Index rows, Index cols) {
+  return ": input has " + std::to_string(cols) + " columns (shape " + shape(rows, cols) +
+         "); the last dimension must be even (2*d)";
+}
+std::string limit_message(const Config& c) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", c.params.limit);
+  return std::string(c.var.name) + ": limit is " + buf + "; it must be a number >= 0";
+}
+
 // ---------------------------------------------------------------------------------------------
 // The fused forms.
 
@@ -529,15 +530,8 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
   using V = Views<T, Order>;
   const Index cols = 2 * c.d + (c.odd ? 1 : 0);
   std::vector<std::string> errors;
-  if (c.bad_limit) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", c.params.limit);
-    errors.push_back(std::string(c.var.name) + ": limit is " + buf + "; it must be a number >= 0");
-  }
-  if (c.odd) {
-    errors.push_back(std::string(c.var.name) + ": input has " + std::to_string(cols) +
-                     " columns (shape " + shape(c.rows, cols) + "); the last dimension must be even (2*d)");
-  }
+  if (c.bad_limit) errors.push_back(limit_message(c));
+  if (c.odd) errors.push_back(c.var.name + odd_width_message(c.rows, cols));
 
   // Runs the checks for the input view h (any kind) whose values are `values`.
   const auto with_input = [&](auto& h, const Logical<T>& values, auto half_capable, auto default_form) {
@@ -572,8 +566,7 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
         };
         evaluate<T, Order>(call, c, value, gate, build, into, half, errors);
         if (c.odd) {  // the half views check the width too (glu_views.hpp)
-          const std::string tail = ": input has " + std::to_string(cols) + " columns (shape " +
-                                   shape(c.rows, cols) + "); the last dimension must be even (2*d)";
+          const std::string tail = odd_width_message(c.rows, cols);
           expect_invalid_argument([&] { (void)half(false); }, {"activ::value_half" + tail},
                                   describe(c) + ", activ::value_half");
           expect_invalid_argument([&] { (void)half(true); }, {"activ::gate_half" + tail},
@@ -642,11 +635,7 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
   using V = Views<T, Order>;
   Index gate_rows = c.rows, gate_cols = c.d;
   std::vector<std::string> errors;
-  if (c.bad_limit) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", c.params.limit);
-    errors.push_back(std::string(c.var.name) + ": limit is " + buf + "; it must be a number >= 0");
-  }
+  if (c.bad_limit) errors.push_back(limit_message(c));
   if (c.mismatch) {
     const Index delta = c.minus && ((c.which & 1) ? gate_cols : gate_rows) > 0 ? -1 : 1;
     switch (c.which) {
