@@ -43,7 +43,7 @@ struct GeluDoubleConstants {
   // R damped (R = 1/(2a + P/Q), and P/Q is < 0.2 of the denominator in the tail) or, near a = 0,
   // are small against the exact low-order steps. Each step costs ~1 ns per element (AMD Zen 5,
   // AVX-512), and measured against MPFR on 10^6 random inputs in [-38.7, -2] (the worst range):
-  //   with FMA:    1 step: 42 inputs at 2 ULP, none above (4 steps: 3.1 -> 6.3 ns per element)
+  //   with FMA:    1 step: 42 inputs at 2 ULP, none above (3.1 ns per element; 4 steps: 6.3 ns)
   //   without FMA: 2 steps: 398 at 2 ULP, none above (1 step: 955 at 2 ULP; 4 steps: 48)
   static constexpr std::size_t kExactSteps = kFusedMultiplyAdd ? 1 : 2;
   static constexpr double kP[] = {
