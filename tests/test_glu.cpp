@@ -49,12 +49,6 @@ double as_type(double x) {
   return double(static_cast<T>(x));
 }
 
-// GPT-OSS's clamps, in the order of its reference code.
-double oai_clamp_gate(double g, double limit) { return std::isnan(g) ? g : std::min(g, limit); }
-double oai_clamp_value(double v, double limit) {
-  return std::isnan(v) ? v : std::min(std::max(v, -limit), limit);
-}
-
 // The reference result for one pair, and whether Gate(gate) underflows T: nonzero but below the
 // smallest normal number, so that T cannot hold it to full relative precision.
 template <class T>
@@ -65,38 +59,12 @@ struct Reference {
 
 template <class T>
 Reference<T> reference(Gate gate, bool oai, T value, T gate_in) {
-  double v = value, g = gate_in, shift = 0.0, beta = as_type<T>(kSwishBeta);
-  if (oai) {  // (min(g, L)·σ(α·min(g, L))) · (clamp(v, −L, L) + 1)
-    g = oai_clamp_gate(g, as_type<T>(kOaiLimit));
-    v = oai_clamp_value(v, as_type<T>(kOaiLimit));
-    shift = 1.0;
-    beta = as_type<T>(kOaiAlpha);
-  }
-  const double shifted = oai ? v + shift : v;  // not v + 0.0, which turns -0 into +0
-  const auto underflows = [](double gate_value) {
-    return gate_value != 0 && std::abs(gate_value) < double(std::numeric_limits<T>::min());
-  };
-  if (!std::isfinite(v) || !std::isfinite(g)) {
-    // IEEE product of the value with the gate rounded to T: inf · 0 is NaN, as in PyTorch.
-    T gate_t = static_cast<T>(gate_limit(gate, g));
-    if (std::isfinite(g)) {
-      if constexpr (std::is_same_v<T, double>) {
-        gate_t = mpfr_gate_product(gate, 1.0, g, 0.0, beta).gate;
-      } else {
-        gate_t = static_cast<T>(gate_double(gate, g, beta));
-      }
-    }
-    return {static_cast<T>(static_cast<T>(shifted) * gate_t), false};
-  }
-  if constexpr (std::is_same_v<T, float>) {
-    // Exact in double: v + shift (|v| <= 7 when shift is 1); the float × double product carries
-    // 2^-53 relative error, far below the float ULP.
-    const double gd = gate_double(gate, g, beta);
-    return {static_cast<float>(shifted * gd), underflows(gd)};
-  } else {
-    const GateProduct p = mpfr_gate_product(gate, v, g, shift, beta);
-    return {p.out, p.gate_underflows};
-  }
+  double v = value, g = gate_in;
+  if (oai) oai_clamp(v, g, as_type<T>(kOaiLimit));  // (min(g, L)·σ(α·min(g, L)))·(clamp(v, −L, L) + 1)
+  const double beta = as_type<T>(oai ? kOaiAlpha : kSwishBeta);
+  const GluReference<T> r = glu_reference<T>(gate, v, g, oai ? 1.0 : 0.0, beta);
+  // The underflow slack (file comment) is for finite products only.
+  return {r.out, std::isfinite(v) && std::isfinite(g) && r.gate_underflows};
 }
 
 // ---------------------------------------------------------------------------------------------

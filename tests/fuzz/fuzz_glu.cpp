@@ -99,52 +99,17 @@ struct Expected {
 
 template <class T>
 Expected<T> reference(const VariantInfo& var, const Params& p, T value, T gate_in) {
-  const double beta = double(static_cast<T>(p.beta));
-  const double limit = double(static_cast<T>(p.limit));
-  double v = value, g = gate_in, shift = 0.0;
-  if (var.oai) {  // GPT-OSS: gate = min(gate, limit), value = clamp(value, -limit, limit) + 1
-    if (!std::isnan(g)) g = std::min(g, limit);
-    if (!std::isnan(v)) v = std::min(std::max(v, -limit), limit);
-    shift = 1.0;
-  }
-  const auto tiny = [](double x) {
-    return x != 0 && std::fabs(x) < double(std::numeric_limits<T>::min());
-  };
-  // The gate alone, as a double (float: libm; double: MPFR, correctly rounded).
-  double gate_value = 0;
-  bool gate_tiny = false;
-  if (std::isfinite(g)) {
-    if constexpr (std::is_same_v<T, float>) {
-      gate_value = activ_test::gate_double(var.gate, g, beta);
-      gate_tiny = tiny(gate_value);
-    }
-  } else {
-    gate_value = activ_test::gate_limit(var.gate, g);
-  }
-  if (!std::isfinite(v) || !std::isfinite(g)) {
-    // IEEE product of the value with the gate rounded to T: inf·0 is NaN, as in PyTorch.
-    if constexpr (std::is_same_v<T, double>) {
-      if (std::isfinite(g)) {
-        const activ_test::GateProduct gp = activ_test::mpfr_gate_product(var.gate, 1.0, g, 0.0, beta);
-        gate_value = gp.gate;
-        gate_tiny = gp.gate_underflows;
-      }
-    }
-    const T vt = var.oai ? static_cast<T>(static_cast<T>(v) + T(1)) : static_cast<T>(v);
-    const T out = vt * static_cast<T>(gate_value);
-    // Where the gate underflows, activ's gate may be 0 where the reference's is not, or the
-    // reverse (2 subnormal ULPs, glu.hpp): inf times it is then NaN or ±inf, both right.
-    const bool either = !var.exact && std::isinf(vt) && (gate_tiny || tiny(gate_value));
-    const T alt = vt * std::copysign(std::numeric_limits<T>::denorm_min(), static_cast<T>(gate_value));
-    return {out, alt, either, false, std::fabs(double(vt))};
-  }
-  if constexpr (std::is_same_v<T, float>) {
-    const double vs = var.oai ? v + 1.0 : v;  // not v + 0.0, which turns -0 into +0
-    return {static_cast<float>(vs * gate_value), 0.0f, false, gate_tiny, std::fabs(vs)};
-  } else {
-    const activ_test::GateProduct gp = activ_test::mpfr_gate_product(var.gate, v, g, shift, beta);
-    return {gp.out, 0.0, false, gp.gate_underflows, std::fabs(v + shift)};
-  }
+  double v = value, g = gate_in;
+  if (var.oai) activ_test::oai_clamp(v, g, double(static_cast<T>(p.limit)));
+  const activ_test::GluReference<T> r =
+      activ_test::glu_reference<T>(var.gate, v, g, var.oai ? 1.0 : 0.0, double(static_cast<T>(p.beta)));
+  if (std::isfinite(v) && std::isfinite(g)) return {r.out, T(0), false, r.gate_underflows, std::fabs(r.value)};
+  // Where the gate underflows, activ's gate may be 0 where the reference's is not, or the reverse
+  // (2 subnormal ULPs, glu.hpp): an infinite value times it is then NaN or ±inf, both right.
+  const T vt = static_cast<T>(r.value);
+  const bool either = !var.exact && std::isinf(vt) && r.gate_underflows;
+  const T alt = vt * std::copysign(std::numeric_limits<T>::denorm_min(), static_cast<T>(r.gate));
+  return {r.out, alt, either, false, std::fabs(double(vt))};
 }
 
 template <class T>

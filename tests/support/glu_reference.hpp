@@ -1,12 +1,15 @@
 // Independent references for the GLU family (tests/test_glu.cpp, tests/fuzz/fuzz_glu.cpp):
-// Gate(g) and (value + shift)·Gate(g), from the evaluators of reference.hpp. Nothing here calls
-// activ. The variants' parameters (β, GPT-OSS's α, limit and clamps) are the callers' business.
+// Gate(g), (value + shift)·Gate(g) and the reference of one output element of type T
+// (glu_reference), from the evaluators of reference.hpp, and GPT-OSS's clamps. Nothing here calls
+// activ. The variants' parameters (β, GPT-OSS's α and limit, as the type rounds them) are the
+// callers' business.
 #pragma once
 
 #include "support/reference.hpp"
 
 #include <mpfr.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -16,14 +19,13 @@ namespace activ_test {
 // reglu, glu, bilinear.
 enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity };
 
-// Gate(g) for g = ±inf (DESIGN §3) or NaN.
+// Gate(g) for g = ±inf (DESIGN §3) or NaN: the limits of reference.hpp's non_finite_limit.
 inline double gate_limit(Gate gate, double g) {
-  if (std::isnan(g)) return g;
   switch (gate) {
-    case Gate::sigmoid: return g > 0 ? 1.0 : 0.0;
-    case Gate::relu: return g > 0 ? g : 0.0;
+    case Gate::sigmoid: return non_finite_limit(g, 1.0, false);
+    case Gate::relu: return non_finite_limit(g, g, false);
     case Gate::identity: return g;
-    default: return g > 0 ? g : -0.0;
+    default: return non_finite_limit(g, g, true);  // g·(a factor tending to 1 or 0)
   }
 }
 
@@ -89,6 +91,44 @@ class MpfrGateProduct {
 inline GateProduct mpfr_gate_product(Gate gate, double value, double g, double shift, double beta) {
   thread_local MpfrGateProduct instance;
   return instance(gate, value, g, shift, beta);
+}
+
+// GPT-OSS's clamps, in the order of its reference code: gate = min(gate, limit), value =
+// clamp(value, -limit, limit); NaN stays NaN.
+inline void oai_clamp(double& value, double& gate, double limit) {
+  if (!std::isnan(gate)) gate = std::min(gate, limit);
+  if (!std::isnan(value)) value = std::min(std::max(value, -limit), limit);
+}
+
+// The reference of one GLU output element of type T, (value + shift)·Gate(gate), where shift is 0,
+// or 1 for GPT-OSS's "value + 1" (the caller applies oai_clamp first).
+template <class T>
+struct GluReference {
+  T out;                 // the reference result (see glu_reference)
+  double gate;           // Gate(gate) as a double: libm (float), MPFR rounded once (double), or its limit
+  bool gate_underflows;  // Gate(gate) is nonzero and below the smallest normal T
+  double value;          // value + shift, the operand Gate(gate) multiplies
+};
+
+// Finite operands: for float, Gate(gate) in double with libm times value + shift (exact in double
+// when |value| <= 7 with shift 1), rounded once to float; for double, the product in MPFR rounded
+// once. A non-finite operand: the IEEE product in T of value + shift with Gate(gate) rounded to T,
+// so inf·0 is NaN, as in PyTorch.
+template <class T>
+GluReference<T> glu_reference(Gate gate, double value, double g, double shift, double beta) {
+  const double shifted = shift != 0 ? value + shift : value;  // value + 0.0 would turn -0 into +0
+  const bool finite = std::isfinite(value) && std::isfinite(g);
+  if constexpr (std::is_same_v<T, double>) {
+    if (std::isfinite(g)) {
+      const GateProduct p = finite ? mpfr_gate_product(gate, value, g, shift, beta)
+                                   : mpfr_gate_product(gate, 1.0, g, 0.0, beta);
+      return {finite ? p.out : shifted * p.gate, p.gate, p.gate_underflows, shifted};
+    }
+  }
+  const double gd = gate_double(gate, g, beta);  // the limit where g is not finite
+  const bool underflows = gd != 0 && std::fabs(gd) < double(std::numeric_limits<T>::min());
+  const T out = finite ? static_cast<T>(shifted * gd) : static_cast<T>(static_cast<T>(shifted) * static_cast<T>(gd));
+  return {out, gd, underflows, shifted};
 }
 
 }  // namespace activ_test
