@@ -1,8 +1,11 @@
 // DESIGN §4, float64: every function is within 2 ULP of MPFR (160 bits, rounded to double) on more
-// than 10^6 inputs covering every binade of both signs and the tails down to underflow, through
-// the packet path and through the scalar functor. The MPFR values are computed once and cached
-// (support/reference_cache.hpp) so that the three ISA variants share them.
+// than 10^6 inputs covering every binade of both signs and the tails down to underflow, and on
+// 10^5 inputs in each range where an intermediate of its formula underflows or overflows while
+// the result is a finite nonzero number, through the packet path and through the scalar functor.
+// The MPFR values are computed once and cached (support/reference_cache.hpp) so that the three
+// ISA variants share them.
 #include "support/accuracy.hpp"
+#include "support/extreme_ranges.hpp"
 #include "support/function_lists.hpp"
 #include "support/isa_guard.hpp"
 #include "support/reference_cache.hpp"
@@ -10,7 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <mpfr.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <set>
 #include <vector>
 
@@ -45,9 +51,32 @@ std::vector<double> references() {
                            [](double x) { return Fn::template reference<double>(x); });
 }
 
+// The ranges where an intermediate of Fn's formula underflows or overflows while the result is a
+// finite nonzero number, derived from the formula in support/extreme_ranges.hpp (its comment
+// gives the derivation). In short, with e^z the formula's exponential:
+//   x < 0: from where the result rounds to 0 to where e^z and the result are both normal again
+//          (e^z is subnormal while x*e^z is normal first: gelu_tanh [-21.16, -21.13], silu
+//          [-714.97, -708.40], swish(2) [-357.1, -354.2]; then the results are subnormal);
+//   x > 0: the mirror of that range, where the formula's small term (x - result) underflows;
+//   x > 0: where x^2 (gelu), x^3 (gelu_tanh) or beta*x (swish, beta > 1) overflows.
+// 10^5 inputs in each (support/extreme_ranges.hpp, kPerExtremeRange); the MPFR references of
+// all of them take about 20 s of CPU (gelu's erfc near |x| = 38 is most of it), once: cached.
+template <class Fn>
+const std::vector<double>& extreme_inputs() {
+  static const std::vector<double> sample = extreme_sample<Fn, double>();
+  return sample;
+}
+
+template <class Fn>
+std::vector<double> extreme_references() {
+  return cached_references(Fn::name() + "_extreme", extreme_inputs<Fn>(),
+                           [](double x) { return Fn::template reference<double>(x); });
+}
+
 template <class Fn>
 void expect_references() {
   EXPECT_EQ(references<Fn>().size(), inputs().size()) << Fn::name();
+  EXPECT_EQ(extreme_references<Fn>().size(), extreme_inputs<Fn>().size()) << Fn::name();
 }
 
 template <class... Fns>
@@ -82,6 +111,80 @@ TYPED_TEST(DoubleAccuracy, ScalarPathWithin2UlpOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double scalar", inputs(), scalar_path_results<Fn>(inputs()),
                       this->references_);
+}
+
+template <class Fn>
+class DoubleExtremeRanges : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { references_ = extreme_references<Fn>(); }
+  static void TearDownTestSuite() { std::vector<double>().swap(references_); }
+  static inline std::vector<double> references_;
+};
+TYPED_TEST_SUITE(DoubleExtremeRanges, AccuracyFunctions, FunctionName);
+
+TYPED_TEST(DoubleExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
+  using Fn = TypeParam;
+  const auto& xs = extreme_inputs<Fn>();
+  for (const InputRange& r : extreme_ranges<Fn, double>()) {
+    const auto n = std::count_if(xs.begin(), xs.end(), [&](double x) { return x >= r.lo && x <= r.hi; });
+    std::printf("%-12s [%.17g, %.17g] %s: %td inputs\n", Fn::name().c_str(), r.lo, r.hi,
+                r.what.c_str(), n);
+    EXPECT_GE(n, 100000) << Fn::name() << " " << r.what;
+  }
+}
+
+TYPED_TEST(DoubleExtremeRanges, PacketPathWithin2UlpOfMpfr) {
+  using Fn = TypeParam;
+  expect_within_bound(Fn::name() + " double extremes packet", extreme_inputs<Fn>(),
+                      packet_path_results<Fn>(extreme_inputs<Fn>()), this->references_);
+}
+
+TYPED_TEST(DoubleExtremeRanges, ScalarPathWithin2UlpOfMpfr) {
+  using Fn = TypeParam;
+  expect_within_bound(Fn::name() + " double extremes scalar", extreme_inputs<Fn>(),
+                      scalar_path_results<Fn>(extreme_inputs<Fn>()), this->references_);
+}
+
+// gelu_tanh's cubic coefficient is the decimal 0.044715 of its definition, not the double nearest
+// to it (0.04471499999999999813...). The left tail is ill-conditioned in that coefficient: the
+// result is ~x*e^z with z ~ 2*sqrt(2/pi)*0.044715*x^3, so a relative change d of the coefficient
+// moves the result by ~|z|*d relative, and the two readings differ by ~20 ULP at x = -10 and ~300
+// ULP at x = -21.14. A reference or a kernel built from the literal 0.044715 in double therefore
+// disagrees with activ in the tail by that much; activ and its MPFR reference use the decimal.
+// The value at x = -21.141298549457105 is mpmath's at 300 bits (-7.1163109557628990968e-307 with
+// the decimal; -7.1163109557631347408e-307 with the double), rounded to double.
+double gelu_tanh_with_double_coefficient(double x) {
+  mpfr_t t, u;
+  mpfr_inits2(kMpfrPrecision, t, u, static_cast<mpfr_ptr>(nullptr));
+  mpfr_set_d(u, x, MPFR_RNDN);
+  mpfr_pow_ui(t, u, 3, MPFR_RNDN);
+  mpfr_mul_d(t, t, 0.044715, MPFR_RNDN);  // the double nearest to 0.044715
+  mpfr_add_d(t, t, x, MPFR_RNDN);
+  mpfr_const_pi(u, MPFR_RNDN);
+  mpfr_ui_div(u, 2, u, MPFR_RNDN);
+  mpfr_sqrt(u, u, MPFR_RNDN);
+  mpfr_mul(t, t, u, MPFR_RNDN);
+  mpfr_mul_2ui(t, t, 1, MPFR_RNDN);  // z
+  mpfr_exp(u, t, MPFR_RNDN);         // e^z (z < 0 here)
+  mpfr_add_ui(t, u, 1, MPFR_RNDN);
+  mpfr_div(u, u, t, MPFR_RNDN);
+  mpfr_mul_d(u, u, x, MPFR_RNDN);
+  const double r = mpfr_get_d(u, MPFR_RNDN);
+  mpfr_clears(t, u, static_cast<mpfr_ptr>(nullptr));
+  return r;
+}
+
+TEST(GeluTanhDefinition, CubicCoefficientIsTheDecimal0p044715NotItsNearestDouble) {
+  const double x0 = -21.141298549457105;
+  EXPECT_EQ(activ::GeluTanh{}(x0), -7.1163109557628989e-307);
+  for (double x : {-10.0, -15.0, -20.0, -21.0, x0}) {
+    const double got = activ::GeluTanh{}(x);
+    const double decimal = GeluTanhFn::reference<double>(x);
+    const double nearest_double = gelu_tanh_with_double_coefficient(x);
+    EXPECT_LE(ulp_distance(got, decimal), kMaxUlpDouble) << show(x);
+    // The two readings are far apart here: this test tells them apart.
+    EXPECT_GE(ulp_distance(decimal, nearest_double), std::uint64_t(15)) << show(x);
+  }
 }
 
 }  // namespace

@@ -10,8 +10,12 @@
 // t = e^(-|z|) = m * 2^k (k <= 0) never overflows, and
 //   sigmoid(z) = 1 / (1 + t)   for z >= 0,
 //   sigmoid(z) = t / (1 + t)   for z <  0   (the form 1 - 1/(1+e^-z) would cancel).
-// The numerator v*m is formed before the power of two is applied, so a subnormal result (silu
-// near -745) is rounded once, in scale_by_pow2.
+// The quotient and its correction are computed on the numerator v*m before its power of two is
+// applied, and the power of two is applied once, last: a result is rounded once, in
+// scale_by_pow2, also where it is subnormal (silu near -745) or barely normal. (Scaling the
+// numerator's words first and correcting afterwards rounded the low word to the subnormal grid,
+// which is the result's own ULP in the lowest binades: 2 ULP where e^z is subnormal and v*e^z is
+// normal, e.g. silu in [-715, -708.4], gelu_tanh in [-21.16, -21.13].)
 #pragma once
 
 #include "activ/detail/double_word.hpp"
@@ -82,14 +86,18 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   // 1 + t rounds; its error is exact by Fast2Sum (1 >= t).
   const Packet denominator_lo = ei::padd(ei::psub(one, denominator), e_minus_abs_z);
 
-  // Numerator v (z >= 0) or v*t (z < 0), the product kept exact as hi + lo. v * m with m <= 1.42
-  // could overflow for |v| near the largest finite value; v * (m/2) cannot (m/2 is exact, and a
-  // v small enough for v * m/2 to lose bits has a subnormal result anyway).
-  const Packet half_m = ei::pmul(t.mantissa, set1<Packet>(Scalar(0.5)));
+  // Numerator v (z >= 0) or v*t (z < 0) without its power of two, the product kept exact as
+  // hi + lo: v*t = (v*m/2) * 2^(k+1) where k < 0, and (v*m) * 2^0 where k = 0. v * m with
+  // m <= 1.42 could overflow for |v| near the largest finite value; v * (m/2) cannot (m/2 is
+  // exact), nor can v * m with k = 0 (m <= 1 there). The power of two is never positive, so an
+  // unscaled quotient below the smallest normal number belongs to a subnormal result (a quotient
+  // v*m/2 that is subnormal, later scaled by 2, lost bits under the result's ULP, and flushed to
+  // zero under FTZ).
+  const Packet half_m = ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
   const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
-  const Packet exponent = select_lt(z_hi, zero, ei::padd(t.exponent, one), zero);
-  const Packet numerator = scale_by_pow2(select_lt(z_hi, zero, v_m.hi, v), exponent);
-  const Packet numerator_lo = scale_by_pow2(select_lt(z_hi, zero, v_m.lo, zero), exponent);
+  const Packet exponent = select_lt(z_hi, zero, ei::pmin(ei::padd(t.exponent, one), zero), zero);
+  const Packet numerator = select_lt(z_hi, zero, v_m.hi, v);
+  const Packet numerator_lo = select_lt(z_hi, zero, v_m.lo, zero);
 
   // quotient = numerator / denominator, then one first-order correction for everything that was
   // rounded after the exponential: the division itself (its residual is exact), the low word of
@@ -108,7 +116,7 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   const Packet infinity = set1<Packet>(std::numeric_limits<Scalar>::infinity());
   const Packet nonzero = select_lt(zero, magnitude, corrected, quotient);
   const Packet finite_nonzero = select_lt(magnitude, infinity, nonzero, quotient);
-  return select_eq(corrected, corrected, finite_nonzero, quotient);
+  return scale_by_pow2(select_eq(corrected, corrected, finite_nonzero, quotient), exponent);
 }
 
 }  // namespace detail
