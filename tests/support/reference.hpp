@@ -74,8 +74,10 @@ inline constexpr mpfr_prec_t kMpfrPrecision = 160;
 // One instance per thread (see mpfr_reference()); the members are scratch registers.
 class MpfrReference {
  public:
-  MpfrReference() {
-    mpfr_inits2(kMpfrPrecision, x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
+  // `precision`: the working precision of every step (the double sweep evaluates at a lower one
+  // first and checks that the rounding is decided, tests/sweep/activ_sweep_double.cpp).
+  explicit MpfrReference(mpfr_prec_t precision = kMpfrPrecision) {
+    mpfr_inits2(precision, x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
     mpfr_set_str(cubic_, "0.044715", 10, MPFR_RNDN);
   }
   ~MpfrReference() {
@@ -117,7 +119,7 @@ class MpfrReference {
     return rounded<T>(r_);
   }
 
-  // The definitions on MPFR operands, for finite x, into r: r has at least kMpfrPrecision bits
+  // The definitions on MPFR operands, for finite x, into r: r has at least this object's precision
   // and is not x; both are the caller's registers, not this object's. Each step rounds to nearest.
 
   // r = 1/(1 + e^−a); at this precision and exponent range neither form needs a split.
@@ -130,7 +132,7 @@ class MpfrReference {
 
   // r = x·σ(β·x)
   void swish_into(mpfr_ptr r, mpfr_srcptr x, double beta) {
-    mpfr_mul_d(t_, x, beta, MPFR_RNDN);  // exact for double x and beta: 106 bits <= precision
+    mpfr_mul_d(t_, x, beta, MPFR_RNDN);  // exact for double x and beta at >= 106 bits
     sigmoid_into(r, t_);
     mpfr_mul(r, r, x, MPFR_RNDN);
   }
