@@ -55,7 +55,7 @@ std::vector<double> references() {
 // finite nonzero number, derived from the formula in support/extreme_ranges.hpp (its comment
 // gives the derivation). In short, with e^z the formula's exponential:
 //   x < 0: from where the result rounds to 0 to where e^z and the result are both normal again
-//          (e^z is subnormal while x*e^z is normal first: gelu_tanh [-21.16, -21.13], silu
+//          (e^z is subnormal while x*e^z is normal first: gelu_tanh [-21.18, -21.15], silu
 //          [-714.97, -708.40], swish(2) [-357.1, -354.2]; then the results are subnormal);
 //   x > 0: the mirror of that range, where the formula's small term (x - result) underflows;
 //   x > 0: where x^2 (gelu), x^3 (gelu_tanh) or beta*x (swish, beta > 1) overflows.

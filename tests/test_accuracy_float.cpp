@@ -71,8 +71,8 @@ TYPED_TEST(FloatAccuracy, ScalarPathWithin1UlpOfDoubleLibm) {
 
 // The float ranges of support/extreme_ranges.hpp (derivation there), with m = 2^-126 and results
 // below 2^-150 rounding to 0: x < 0 from where the result rounds to 0 to where e^z and the result
-// are normal again (e^z subnormal with a normal result first: gelu_tanh [-10.3, -10.0], silu
-// [-91.8, -87.3]); its mirror for x > 0; and x^2 (gelu, x > 1.8e19), x^3 (gelu_tanh, x > 7.0e12)
+// are normal again (e^z subnormal with a normal result first: gelu_tanh [-10.10, -10.00], silu
+// [-91.86, -87.34]); its mirror for x > 0; and x^2 (gelu, x > 1.8e19), x^3 (gelu_tanh, x > 7.0e12)
 // and beta*x (swish, beta > 1) overflowing float. The kernels compute float results in double,
 // where none of these happen, so these inputs check the rounding of tiny and huge results once.
 template <class Fn>

@@ -16,7 +16,7 @@
 //    ln V + z > ln(2^-1075). The range runs from where the result reaches zero to where both
 //    e^z and the result are normal again: [root of ln V + z = ln 2^-1075,
 //    max(root of z = ln m, root of ln V + z = ln m)]. For V = |x| > 1 the start of it is where
-//    e^z is subnormal and the result is normal (double gelu_tanh: x in [-21.16, -21.13]; silu:
+//    e^z is subnormal and the result is normal (double gelu_tanh: x in [-21.18, -21.15]; silu:
 //    [-714.97, -708.40]); the rest is the subnormal results. The naive form 1/(1 + e^-z)
 //    overflows e^-z (z < -ln M) only inside this range.
 // 2. Underflow, x > 0: the formula's small term (x - result, 1 - sigmoid) is the negative side's
