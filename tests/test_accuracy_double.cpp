@@ -146,7 +146,7 @@ TYPED_TEST(DoubleExtremeRanges, ScalarPathWithin2UlpOfMpfr) {
 }
 
 // gelu_tanh's cubic coefficient is the decimal 0.044715 of its definition, not the double nearest
-// to it (0.04471499999999999813...). The left tail is ill-conditioned in that coefficient: the
+// to it (0.04471499999999999780...). The left tail is ill-conditioned in that coefficient: the
 // result is ~x*e^z with z ~ 2*sqrt(2/pi)*0.044715*x^3, so a relative change d of the coefficient
 // moves the result by ~|z|*d relative, and the two readings differ by ~20 ULP at x = -10 and ~300
 // ULP at x = -21.14. A reference or a kernel built from the literal 0.044715 in double therefore

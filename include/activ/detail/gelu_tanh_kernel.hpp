@@ -2,7 +2,7 @@
 //   x * sigmoid(z),   z = 2u = c1*x + c3*x^3,   c1 = 2*sqrt(2/pi), c3 = 0.044715*c1,
 // which is the same function without the cancellation of 1 + tanh(u) for x << 0.
 // 0.044715 is the decimal number of the definition, not the double nearest to it (which is
-// 1.9e-18 smaller): the left tail is ill-conditioned in that coefficient (the result is ~x*e^z,
+// 2.2e-18 smaller): the left tail is ill-conditioned in that coefficient (the result is ~x*e^z,
 // z ~ c3*x^3, so it moves by ~|c3*x^3| times the coefficient's relative change), and the two
 // readings differ by ~20 ULP at x = -10 and ~300 ULP near x = -21.1.
 //
