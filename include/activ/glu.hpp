@@ -57,6 +57,8 @@
 // value_first once.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include <Eigen/Core>
 
 #include <string>
@@ -199,7 +201,8 @@ auto gate_half(D&& h, Layout layout = Layout{}) {
 template <class Gate, class ValueOp>
 struct Eigen::internal::functor_traits<activ::GLU<Gate, ValueOp>> {
   enum {
-    Cost = functor_traits<Gate>::Cost + functor_traits<ValueOp>::Cost + 1,
-    PacketAccess = functor_traits<Gate>::PacketAccess && functor_traits<ValueOp>::PacketAccess
+    // (int: arithmetic between two different enumeration types is deprecated in C++20.)
+    Cost = int(functor_traits<Gate>::Cost) + int(functor_traits<ValueOp>::Cost) + 1,
+    PacketAccess = bool(functor_traits<Gate>::PacketAccess) && bool(functor_traits<ValueOp>::PacketAccess)
   };
 };
