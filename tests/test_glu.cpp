@@ -294,19 +294,23 @@ void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
   const RowVectorX interleaved_r = interleaved.matrix().transpose();
 
   using OnArray = decltype(f(value_first, activ::value_first, params...));
-  static_assert(OnArray::ColsAtCompileTime == 1 && std::is_base_of_v<Eigen::ArrayBase<OnArray>, OnArray>);
+  static_assert(OnArray::ColsAtCompileTime == 1);
+  static_assert(std::is_base_of_v<Eigen::ArrayBase<OnArray>, OnArray>);
   ArrayX into_array(d);
   f.into(into_array, interleaved, activ::interleaved, params...);
   VectorX into_vector(d);
-  f.into(into_vector, Eigen::Map<const VectorX>(gate_first.data(), 2 * d), activ::gate_first, params...);
+  const Eigen::Map<const VectorX> gate_first_map(gate_first.data(), 2 * d);
+  f.into(into_vector, gate_first_map, activ::gate_first, params...);
   const std::pair<const char*, ArrayX> results[] = {
       {"Array, value_first", f(value_first, activ::value_first, params...)},
       {"Array, gate_first", f(gate_first, activ::gate_first, params...)},
       {"Array, interleaved", f(interleaved, activ::interleaved, params...)},
       {"Array, two-input", f(value, gate_in, params...)},
       {"Vector, value_first", ArrayX(f(value_first_v, activ::value_first, params...))},
-      {"Vector head/tail, two-input", ArrayX(f(value_first_v.head(d), value_first_v.tail(d), params...))},
-      {"Vector segment, value_first", ArrayX(f(value_first_v.segment(0, 2 * d), activ::value_first, params...))},
+      {"Vector head/tail, two-input",
+       ArrayX(f(value_first_v.head(d), value_first_v.tail(d), params...))},
+      {"Vector segment, value_first",
+       ArrayX(f(value_first_v.segment(0, 2 * d), activ::value_first, params...))},
       {"RowVector, interleaved", ArrayX(f(interleaved_r, activ::interleaved, params...).transpose())},
       {"Array into, interleaved", into_array},
       {"Map into Vector, gate_first", ArrayX(into_vector)},
@@ -340,6 +344,29 @@ void check_all_variants_1d() {
 
 TEST(GluOneDimensional, FloatSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<float>(); }
 TEST(GluOneDimensional, DoubleSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<double>(); }
+
+// value_half / gate_half of a vector are the destinations for in-place evaluation, in every
+// layout: the result equals the out-of-place one bit for bit and the gates stay untouched.
+TEST(GluOneDimensional, HalfViewsOfAVectorAreInPlaceDestinations) {
+  const Eigen::ArrayXd original = Eigen::ArrayXd::LinSpaced(26, -6.0, 6.5);
+  const auto check_layout = [&](auto layout) {
+    Eigen::ArrayXd h = original;
+    const Eigen::ArrayXd want = activ::geglu(h, layout);
+    const Eigen::ArrayXd gates = activ::gate_half(h, layout);
+    activ::value_half(h, layout) = activ::geglu(h, layout);
+    const Eigen::ArrayXd got = activ::value_half(h, layout);
+    EXPECT_EQ(got.size(), 13);
+    EXPECT_TRUE((got == want).all());
+    EXPECT_TRUE((Eigen::ArrayXd(activ::gate_half(h, layout)) == gates).all());
+  };
+  check_layout(activ::value_first);
+  check_layout(activ::gate_first);
+  check_layout(activ::interleaved);
+  Eigen::VectorXf v = Eigen::VectorXf::LinSpaced(6, 0.0f, 5.0f);  // 0 1 2 3 4 5
+  EXPECT_EQ(activ::gate_half(v, activ::interleaved)(2), 4.0f);
+  EXPECT_EQ(activ::value_half(v, activ::interleaved)(2), 5.0f);
+  EXPECT_EQ(activ::value_half(v, activ::gate_first)(0), 3.0f);
+}
 
 // ---------------------------------------------------------------------------------------------
 // IEEE products (DESIGN §3): 0 · Gate(+inf) is NaN for the gates that tend to +inf, and

@@ -89,6 +89,9 @@ TEST(GluErrors, OddLengthOfOneDimensionalInputs) {
                "activ::glu: destination is 3x1 but the result is 4x1; into() writes in place and never resizes");
   expect_error([&] { (void)activ::bilinear(array.head(3), array.head(4)); },
                "activ::bilinear: value is 3x1 but gate is 4x1; the two inputs must have the same shape");
+  Eigen::ArrayXf writable = array;
+  expect_error([&] { (void)activ::value_half(writable); },
+               "activ::value_half: input has 7 elements (shape 7x1)" + tail);
   expect_error([&] { (void)activ::geglu(MatrixXf::Ones(8, 1)); },
                "activ::geglu: input has 1 columns (shape 8x1)" + tail);
 }

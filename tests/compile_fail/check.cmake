@@ -3,7 +3,8 @@
 #
 # A compile-fail check: compiling SOURCE must fail, its first error must match EXPECT, and the
 # diagnostics must stay short: at most MAX_ERRORS error lines ("error:" or "fatal error:") and
-# MAX_LINES lines in all. EXPECT sees the output's semicolons as commas. A message that is right but buried under a cascade fails the check.
+# MAX_LINES lines in all, so that a right message buried under a cascade fails the check.
+# EXPECT sees the output's semicolons as commas.
 execute_process(COMMAND "${CXX}" ${FLAGS} -fsyntax-only "${SOURCE}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 string(REPLACE ";" " " shown "${CXX};${FLAGS};-fsyntax-only;${SOURCE}")

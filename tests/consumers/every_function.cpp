@@ -177,6 +177,9 @@ void glu() {
   activ::value_half(m) = activ::geglu(m);
   activ::value_half(m, activ::interleaved) = activ::swiglu(m, activ::interleaved);
   activ::gate_half(m, activ::gate_first).setZero();
+  Eigen::Matrix<T, Eigen::Dynamic, 1> v = Eigen::Matrix<T, Eigen::Dynamic, 1>::Ones(6);
+  activ::value_half(v, activ::interleaved) = activ::reglu(v, activ::interleaved);
+  activ::value_half(v, activ::gate_first) = activ::reglu(v, activ::gate_first);
   check(m(0, 0) == T(0), "gate_half(m, gate_first) is the first half");
 }
 

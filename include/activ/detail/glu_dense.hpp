@@ -84,7 +84,7 @@ struct glu_input<D, std::enable_if_t<is_dense_v<D>>> {
   static Index checked_half(const char* fn, const D& h) {
     constexpr int kLength = kColumnVector ? int(D::RowsAtCompileTime) : kCols;
     static_assert(kLength == Eigen::Dynamic || kLength % 2 == 0,
-                  "activ GLU: the last dimension (the columns; a vector's length) must be even (2*d)");
+                  "activ GLU: the last dimension (a vector's length) must be even (2*d)");
     const Index length = kColumnVector ? h.rows() : h.cols();
     if (length % 2 != 0) {
       glu_fail_odd(fn, length, glu_shape(h.rows(), h.cols()),

@@ -18,7 +18,8 @@ struct UnaryFunctor {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& x) const {
     if constexpr (check_scalar<Scalar>()) {
-      return via_packet(x, [this](const auto& p) { return static_cast<const Self&>(*this).packetOp(p); });
+      const Self& self = static_cast<const Self&>(*this);
+      return via_packet(x, [&self](const auto& p) { return self.packetOp(p); });
     } else {
       return x;
     }
@@ -30,7 +31,7 @@ struct UnaryFunctor {
 /// returned, so neither the kernels nor the caller's assignment add errors after it.
 template <class X, class F>
 EIGEN_STRONG_INLINE auto unary_expr(const X& x, const F& f) {
-  if constexpr (check_scalar<std::remove_cv_t<typename X::Scalar>>()) {  // TensorMap<const T>
+  if constexpr (check_scalar<std::remove_cv_t<typename X::Scalar>>()) {  // (TensorMap<const>)
     return x.unaryExpr(f);
   } else {
     return x;
