@@ -29,5 +29,14 @@ install(FILES "${PROJECT_BINARY_DIR}/activConfig.cmake" "${PROJECT_BINARY_DIR}/a
 # activ.pc finds its prefix from its own location, so an installed tree can be moved.
 file(RELATIVE_PATH ACTIV_PC_TO_PREFIX "/${ACTIV_INSTALL_PKGCONFIGDIR}" "/")
 string(REGEX REPLACE "/$" "" ACTIV_PC_TO_PREFIX "${ACTIV_PC_TO_PREFIX}")
+# Eigen's include directory, as -isystem: `$(pkg-config --cflags activ)` then builds strict
+# (eigen3.pc alone puts it on -I). None when Eigen is a target of the parent project.
+get_target_property(_activ_eigen_includes Eigen3::Eigen INTERFACE_INCLUDE_DIRECTORIES)
+set(ACTIV_PC_EIGEN_INCLUDEDIR "")
+set(ACTIV_PC_EIGEN_CFLAGS "")
+if(_activ_eigen_includes AND NOT _activ_eigen_includes MATCHES "[$;]")
+  set(ACTIV_PC_EIGEN_INCLUDEDIR "${_activ_eigen_includes}")
+  set(ACTIV_PC_EIGEN_CFLAGS " -isystem \${eigen_includedir}")
+endif()
 configure_file("${PROJECT_SOURCE_DIR}/cmake/activ.pc.in" "${PROJECT_BINARY_DIR}/activ.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/activ.pc" DESTINATION "${ACTIV_INSTALL_PKGCONFIGDIR}")

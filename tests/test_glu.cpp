@@ -25,6 +25,8 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace activ_test {
@@ -160,6 +162,19 @@ Mat<T> evaluate(Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
   return {};
 }
 
+// Whether got is within the file comment's bound of want, the reference of (value, gate):
+// 3 ULP, plus the gate's absolute error times |value| where Gate(gate) underflows.
+template <class T>
+bool within_bound(T got, T want, std::uint64_t ulp, bool gate_underflows, bool oai, T value) {
+  if (ulp <= 3) return true;
+  if (!gate_underflows || ulp == kNanMismatch) return false;
+  // swiglu_oai multiplies by clamp(value) + 1, at most limit + 1 = 8 in magnitude.
+  const double factor = oai ? 8.0 : std::abs(double(value));
+  const double slack = 2.0 * factor * double(std::numeric_limits<T>::denorm_min());
+  const double ulp_of_want = double(std::nextafter(std::abs(want), std::numeric_limits<T>::infinity()) - std::abs(want));
+  return std::abs(double(got) - double(want)) <= 3.0 * ulp_of_want + slack;
+}
+
 // Checks every form of one variant against the reference; prints the worst case per form.
 template <class T, class Call>
 void check_variant(const char* name, Gate gate, bool oai, Call call) {
@@ -188,15 +203,8 @@ void check_variant(const char* name, Gate gate, bool oai, Call call) {
       for (Eigen::Index j = 0; j < V.cols(); ++j) {
         const std::uint64_t ulp = ulp_distance(got(i, j), want(i, j));
         const bool subnormal_gate = gate_underflows(i, j);
-        bool ok = ulp <= 3;
-        if (!ok && subnormal_gate && ulp != kNanMismatch) {
-          // The gate's own absolute error, carried by the product (see the file comment).
-          // swiglu_oai multiplies by clamp(value) + 1, at most limit + 1 = 8 in magnitude.
-          const double factor = oai ? 8.0 : std::abs(double(V(i, j)));
-          const double slack = 2.0 * factor * double(std::numeric_limits<T>::denorm_min());
-          const double ulp_of_want = double(std::nextafter(std::abs(want(i, j)), std::numeric_limits<T>::infinity()) - std::abs(want(i, j)));
-          ok = std::abs(double(got(i, j)) - double(want(i, j))) <= 3.0 * ulp_of_want + slack;
-        } else if (!subnormal_gate && ulp > worst) {
+        const bool ok = within_bound(got(i, j), want(i, j), ulp, subnormal_gate, oai, V(i, j));
+        if (!subnormal_gate && ulp > worst) {
           worst = ulp;
           wi = i;
           wj = j;
@@ -245,6 +253,120 @@ void check_all_variants() {
 
 TEST(GluAccuracy, FloatWithin3UlpOfDoubleReferenceInEveryForm) { check_all_variants<float>(); }
 TEST(GluAccuracy, DoubleWithin3UlpOfMpfrInEveryForm) { check_all_variants<double>(); }
+
+// ---------------------------------------------------------------------------------------------
+// A 1-D input (an Array or Vector of length 2d, a Map or segment of one, a row vector) is split
+// along its length, as PyTorch splits a 1-D tensor, into a result of length d: every form and
+// into(), against the same reference.
+
+template <class T, class Variant, class... Params>
+void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
+                      const Params&... params) {
+  using ArrayX = Eigen::Array<T, Dynamic, 1>;
+  using VectorX = Eigen::Matrix<T, Dynamic, 1>;
+  using RowVectorX = Eigen::Matrix<T, 1, Dynamic>;
+  static const Pairs<T> pairs = sample_pairs<T>();
+  std::vector<T> values, gates;
+  for (std::size_t k = 0; k < pairs.value.size(); k += 5) {  // an odd d, to straddle packets
+    values.push_back(pairs.value[k]);
+    gates.push_back(pairs.gate[k]);
+  }
+  if (values.size() % 2 == 0) values.pop_back(), gates.pop_back();
+  const Eigen::Index d = Eigen::Index(values.size());
+  const ArrayX value = Eigen::Map<const ArrayX>(values.data(), d);
+  const ArrayX gate_in = Eigen::Map<const ArrayX>(gates.data(), d);
+  ArrayX want(d);
+  std::vector<bool> underflows(std::size_t(d), false);
+  for (Eigen::Index k = 0; k < d; ++k) {
+    const Reference<T> r = reference<T>(gate, oai, value(k), gate_in(k));
+    want(k) = r.out;
+    underflows[std::size_t(k)] = r.gate_underflows;
+  }
+
+  ArrayX value_first(2 * d), gate_first(2 * d), interleaved(2 * d);
+  value_first << value, gate_in;
+  gate_first << gate_in, value;
+  for (Eigen::Index k = 0; k < d; ++k) {
+    interleaved(2 * k) = gate_in(k);
+    interleaved(2 * k + 1) = value(k);
+  }
+  const VectorX value_first_v = value_first.matrix();
+  const RowVectorX interleaved_r = interleaved.matrix().transpose();
+
+  using OnArray = decltype(f(value_first, activ::value_first, params...));
+  static_assert(OnArray::ColsAtCompileTime == 1);
+  static_assert(std::is_base_of_v<Eigen::ArrayBase<OnArray>, OnArray>);
+  ArrayX into_array(d);
+  f.into(into_array, interleaved, activ::interleaved, params...);
+  VectorX into_vector(d);
+  const Eigen::Map<const VectorX> gate_first_map(gate_first.data(), 2 * d);
+  f.into(into_vector, gate_first_map, activ::gate_first, params...);
+  const std::pair<const char*, ArrayX> results[] = {
+      {"Array, value_first", f(value_first, activ::value_first, params...)},
+      {"Array, gate_first", f(gate_first, activ::gate_first, params...)},
+      {"Array, interleaved", f(interleaved, activ::interleaved, params...)},
+      {"Array, two-input", f(value, gate_in, params...)},
+      {"Vector, value_first", ArrayX(f(value_first_v, activ::value_first, params...))},
+      {"Vector head/tail, two-input",
+       ArrayX(f(value_first_v.head(d), value_first_v.tail(d), params...))},
+      {"Vector segment, value_first",
+       ArrayX(f(value_first_v.segment(0, 2 * d), activ::value_first, params...))},
+      {"RowVector, interleaved", ArrayX(f(interleaved_r, activ::interleaved, params...).transpose())},
+      {"Array into, interleaved", into_array},
+      {"Map into Vector, gate_first", ArrayX(into_vector)},
+  };
+  for (const auto& [form, got] : results) {
+    ASSERT_EQ(got.size(), d) << name << " " << form;
+    int failures = 0;
+    for (Eigen::Index k = 0; k < d; ++k) {
+      const std::uint64_t ulp = ulp_distance(got(k), want(k));
+      if (!within_bound(got(k), want(k), ulp, bool(underflows[std::size_t(k)]), oai, value(k)) &&
+          failures++ < 5) {
+        ADD_FAILURE() << name << " 1-D " << form << ": value " << double(value(k)) << " gate "
+                      << double(gate_in(k)) << " got " << double(got(k)) << " want "
+                      << double(want(k));
+      }
+    }
+  }
+}
+
+template <class T>
+void check_all_variants_1d() {
+  check_variant_1d<T>("geglu", Gate::gelu, false, activ::geglu);
+  check_variant_1d<T>("geglu_tanh", Gate::gelu_tanh, false, activ::geglu_tanh);
+  check_variant_1d<T>("swiglu", Gate::silu, false, activ::swiglu);
+  check_variant_1d<T>("swiglu1702", Gate::swish, false, activ::swiglu, kSwishBeta);
+  check_variant_1d<T>("reglu", Gate::relu, false, activ::reglu);
+  check_variant_1d<T>("glu", Gate::sigmoid, false, activ::glu);
+  check_variant_1d<T>("bilinear", Gate::identity, false, activ::bilinear);
+  check_variant_1d<T>("swiglu_oai", Gate::swish, true, activ::swiglu_oai, kOaiAlpha, kOaiLimit);
+}
+
+TEST(GluOneDimensional, FloatSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<float>(); }
+TEST(GluOneDimensional, DoubleSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<double>(); }
+
+// value_half / gate_half of a vector are the destinations for in-place evaluation, in every
+// layout: the result equals the out-of-place one bit for bit and the gates stay untouched.
+TEST(GluOneDimensional, HalfViewsOfAVectorAreInPlaceDestinations) {
+  const Eigen::ArrayXd original = Eigen::ArrayXd::LinSpaced(26, -6.0, 6.5);
+  const auto check_layout = [&](auto layout) {
+    Eigen::ArrayXd h = original;
+    const Eigen::ArrayXd want = activ::geglu(h, layout);
+    const Eigen::ArrayXd gates = activ::gate_half(h, layout);
+    activ::value_half(h, layout) = activ::geglu(h, layout);
+    const Eigen::ArrayXd got = activ::value_half(h, layout);
+    EXPECT_EQ(got.size(), 13);
+    EXPECT_TRUE((got == want).all());
+    EXPECT_TRUE((Eigen::ArrayXd(activ::gate_half(h, layout)) == gates).all());
+  };
+  check_layout(activ::value_first);
+  check_layout(activ::gate_first);
+  check_layout(activ::interleaved);
+  Eigen::VectorXf v = Eigen::VectorXf::LinSpaced(6, 0.0f, 5.0f);  // 0 1 2 3 4 5
+  EXPECT_EQ(activ::gate_half(v, activ::interleaved)(2), 4.0f);
+  EXPECT_EQ(activ::value_half(v, activ::interleaved)(2), 5.0f);
+  EXPECT_EQ(activ::value_half(v, activ::gate_first)(0), 3.0f);
+}
 
 // ---------------------------------------------------------------------------------------------
 // IEEE products (DESIGN §3): 0 · Gate(+inf) is NaN for the gates that tend to +inf, and

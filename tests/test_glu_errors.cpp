@@ -63,13 +63,37 @@ TEST(GluErrors, OddWidthOfBlocksMapsAndRowVectors) {
   const Eigen::Map<const MatrixXf> map(big.data(), 4, 9);
   expect_error([&] { (void)activ::geglu(map, activ::interleaved); },
                "activ::geglu: input has 9 columns (shape 4x9); the last dimension must be even (2*d)");
+}
+
+// A 1-D input (a vector, of either orientation) is split along its length, which must be even.
+// A matrix with one column at run time is 2-D: its last dimension is that column.
+TEST(GluErrors, OddLengthOfOneDimensionalInputs) {
+  const std::string tail = "; the last dimension must be even (2*d)";
   const Eigen::RowVectorXf row = Eigen::RowVectorXf::Ones(3);
-  expect_error([&] { (void)activ::glu(row); },
-               "activ::glu: input has 3 columns (shape 1x3); the last dimension must be even (2*d)");
-  // A column vector's last dimension is its single column, odd at compile time (a static_assert):
-  // the variants do not guess that the rows were meant. Its transpose is a 1 x 8 row.
-  const Eigen::VectorXf column = Eigen::VectorXf::Ones(8);
-  EXPECT_EQ(MatrixXf(activ::bilinear(column.transpose())).cols(), 4);
+  expect_error([&] { (void)activ::glu(row); }, "activ::glu: input has 3 elements (shape 1x3)" + tail);
+  const Eigen::ArrayXf array = Eigen::ArrayXf::Ones(7);
+  const Eigen::VectorXd vector = Eigen::VectorXd::Ones(5);
+  expect_error([&] { (void)activ::geglu(array); }, "activ::geglu: input has 7 elements (shape 7x1)" + tail);
+  expect_error([&] { (void)activ::geglu(array, activ::gate_first); },
+               "activ::geglu: input has 7 elements (shape 7x1)" + tail);
+  expect_error([&] { (void)activ::swiglu_oai(array); },
+               "activ::swiglu_oai: input has 7 elements (shape 7x1)" + tail);
+  expect_error([&] { (void)activ::swiglu(vector, activ::interleaved, 0.5); },
+               "activ::swiglu: input has 5 elements (shape 5x1)" + tail);
+  expect_error([&] { (void)activ::reglu(vector.head(3)); },
+               "activ::reglu: input has 3 elements (shape 3x1)" + tail);
+  Eigen::ArrayXf out(3);
+  expect_error([&] { activ::glu.into(out, array); },
+               "activ::glu: input has 7 elements (shape 7x1)" + tail);
+  expect_error([&] { activ::glu.into(out, Eigen::ArrayXf::Ones(8)); },
+               "activ::glu: destination is 3x1 but the result is 4x1; into() writes in place and never resizes");
+  expect_error([&] { (void)activ::bilinear(array.head(3), array.head(4)); },
+               "activ::bilinear: value is 3x1 but gate is 4x1; the two inputs must have the same shape");
+  Eigen::ArrayXf writable = array;
+  expect_error([&] { (void)activ::value_half(writable); },
+               "activ::value_half: input has 7 elements (shape 7x1)" + tail);
+  expect_error([&] { (void)activ::geglu(MatrixXf::Ones(8, 1)); },
+               "activ::geglu: input has 1 columns (shape 8x1)" + tail);
 }
 
 TEST(GluErrors, EmptyWidthIsEvenAndGivesAnEmptyResult) {

@@ -4,6 +4,8 @@
 // opt-in through <activ/tensor.hpp>.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/version.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"

@@ -1,6 +1,8 @@
 // activ::gelu — the exact GELU, x * Phi(x), Phi the standard normal CDF.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/gelu_kernel.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -25,7 +27,14 @@ struct Gelu : detail::UnaryFunctor<Gelu> {
 /// order), as a lazy expression: `activ::gelu(x.array() + b)` evaluates in one pass.
 template <class Derived>
 EIGEN_STRONG_INLINE auto gelu(const Eigen::DenseBase<Derived>& x) {
-  return x.derived().unaryExpr(Gelu{});
+  return detail::unary_expr(x.derived(), Gelu{});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto gelu(const Eigen::TensorBase<T, Access>& x) {
+  return detail::tensor_unary_expr(x, Gelu{});
 }
 
 }  // namespace activ

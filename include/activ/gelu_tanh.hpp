@@ -1,6 +1,8 @@
 // activ::gelu_tanh — the tanh approximation of GELU used by GPT-2, BERT and others.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/gelu_tanh_kernel.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -24,7 +26,14 @@ struct GeluTanh : detail::UnaryFunctor<GeluTanh> {
 /// Element-wise tanh-form GELU of any Eigen dense expression, as a lazy expression.
 template <class Derived>
 EIGEN_STRONG_INLINE auto gelu_tanh(const Eigen::DenseBase<Derived>& x) {
-  return x.derived().unaryExpr(GeluTanh{});
+  return detail::unary_expr(x.derived(), GeluTanh{});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto gelu_tanh(const Eigen::TensorBase<T, Access>& x) {
+  return detail::tensor_unary_expr(x, GeluTanh{});
 }
 
 }  // namespace activ

@@ -12,6 +12,9 @@
 //   activ::geglu.into(out, <any form>)   evaluates into existing storage (see below)
 //   activ::geglu.functor()               the GLU functor: activ::GLU<activ::Gelu>
 //
+// A 1-D input (an Array or Vector of length 2d, or a segment of one) is split along its length
+// into a result of length d, as PyTorch splits a 1-D tensor; a row vector along its columns,
+// which is the same thing.
 // h may be any dense Eigen object or expression (Matrix, Array, Map with or without strides,
 // Block, Ref, `x * W + bias` ...). Layouts and variants share one implementation: the layout
 // picks two sub-expressions, GLU<Gate> combines them, Eigen's packet path runs the gate's
@@ -35,10 +38,10 @@
 //                                        reads only value (i, j) and its gate. For other layouts
 //                                        use activ::value_half(h, layout) as the destination.
 //
-// Errors: an odd number of columns, two inputs of different shapes, or a destination of the
-// wrong shape throw std::invalid_argument naming the function and the shapes, when the
-// expression is built (abort with the message when exceptions are disabled). A fixed-size odd
-// width is a compile-time error.
+// Errors: an odd number of columns (or an odd length), two inputs of different shapes, or a
+// destination of the wrong shape throw std::invalid_argument naming the function and the shapes,
+// when the expression is built (abort with the message when exceptions are disabled). A
+// fixed-size odd width is a compile-time error.
 //
 // Accuracy: float and double results are within 3 ULP of value·Gate(gate) computed exactly and
 // rounded once, whenever Gate(gate) is 0 or a normal number of the scalar type (the product adds
@@ -56,6 +59,8 @@
 // it runs the scalar path; store such weights' outputs row-major, or permute the weights to
 // value_first once.
 #pragma once
+
+#include "activ/detail/config.hpp"  // first: the C++17 check
 
 #include <Eigen/Core>
 
@@ -199,7 +204,9 @@ auto gate_half(D&& h, Layout layout = Layout{}) {
 template <class Gate, class ValueOp>
 struct Eigen::internal::functor_traits<activ::GLU<Gate, ValueOp>> {
   enum {
-    Cost = functor_traits<Gate>::Cost + functor_traits<ValueOp>::Cost + 1,
-    PacketAccess = functor_traits<Gate>::PacketAccess && functor_traits<ValueOp>::PacketAccess
+    // (int: arithmetic between two different enumeration types is deprecated in C++20.)
+    Cost = int(functor_traits<Gate>::Cost) + int(functor_traits<ValueOp>::Cost) + 1,
+    PacketAccess =
+        bool(functor_traits<Gate>::PacketAccess) && bool(functor_traits<ValueOp>::PacketAccess)
   };
 };

@@ -1,6 +1,8 @@
 // activ::Identity — the gate of the bilinear GLU.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/unary_functor.hpp"
 
 namespace activ {

@@ -1,6 +1,8 @@
 // activ::relu — max(x, 0), the gate of ReGLU.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/unary_functor.hpp"
 
 namespace activ {
@@ -18,7 +20,14 @@ struct Relu : detail::UnaryFunctor<Relu> {
 /// Element-wise ReLU of any Eigen dense expression, as a lazy expression.
 template <class Derived>
 EIGEN_STRONG_INLINE auto relu(const Eigen::DenseBase<Derived>& x) {
-  return x.derived().unaryExpr(Relu{});
+  return detail::unary_expr(x.derived(), Relu{});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto relu(const Eigen::TensorBase<T, Access>& x) {
+  return detail::tensor_unary_expr(x, Relu{});
 }
 
 }  // namespace activ

@@ -1,6 +1,8 @@
 // activ::sigmoid — the logistic function.
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/logistic_kernel.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -31,7 +33,14 @@ struct Sigmoid : detail::UnaryFunctor<Sigmoid> {
 /// Element-wise sigmoid of any Eigen dense expression, as a lazy expression.
 template <class Derived>
 EIGEN_STRONG_INLINE auto sigmoid(const Eigen::DenseBase<Derived>& x) {
-  return x.derived().unaryExpr(Sigmoid{});
+  return detail::unary_expr(x.derived(), Sigmoid{});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto sigmoid(const Eigen::TensorBase<T, Access>& x) {
+  return detail::tensor_unary_expr(x, Sigmoid{});
 }
 
 }  // namespace activ

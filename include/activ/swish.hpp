@@ -1,6 +1,8 @@
 // activ::swish and activ::silu — x * sigmoid(beta * x).
 #pragma once
 
+#include "activ/detail/config.hpp"  // first: the C++17 check
+
 #include "activ/detail/logistic_kernel.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -62,13 +64,27 @@ struct Silu : detail::UnaryFunctor<Silu> {
 /// Element-wise swish with parameter beta, as a lazy expression.
 template <class Derived>
 EIGEN_STRONG_INLINE auto swish(const Eigen::DenseBase<Derived>& x, double beta) {
-  return x.derived().unaryExpr(Swish{beta});
+  return detail::unary_expr(x.derived(), Swish{beta});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto swish(const Eigen::TensorBase<T, Access>& x, double beta) {
+  return detail::tensor_unary_expr(x, Swish{beta});
 }
 
 /// Element-wise SiLU, as a lazy expression.
 template <class Derived>
 EIGEN_STRONG_INLINE auto silu(const Eigen::DenseBase<Derived>& x) {
-  return x.derived().unaryExpr(Silu{});
+  return detail::unary_expr(x.derived(), Silu{});
+}
+
+/// The same on an Eigen::Tensor or tensor expression, as a lazy tensor expression
+/// (needs #include <activ/tensor.hpp>).
+template <class T, int Access>
+EIGEN_STRONG_INLINE auto silu(const Eigen::TensorBase<T, Access>& x) {
+  return detail::tensor_unary_expr(x, Silu{});
 }
 
 }  // namespace activ

@@ -10,14 +10,17 @@
 //   activ::geglu.into(out, h, activ::gate_first);          // out's shape checked, no resize
 //   out = activ::swiglu(value, gate);                      // two tensors of equal shape
 //
-// The element-wise activations are added for tensors too: activ::gelu(t), gelu_tanh, sigmoid,
-// silu, swish(t, beta), relu, each t.unaryExpr(functor). For the thread pool, define
+// The element-wise activations work on tensors too: activ::gelu(t), gelu_tanh, sigmoid, silu,
+// swish(t, beta), relu, each t.unaryExpr(functor) (declared with the dense ones; without this
+// header they fail with a message that asks for it). For the thread pool, define
 // EIGEN_USE_THREADS before including this header (Eigen's requirement, not activ's).
 // Errors are those of the dense forms, with shapes printed as [d0, d1, ...].
 // Each half is a slice of the input expression, and Eigen evaluates an expensive sub-expression
 // (a contraction, a convolution, .eval()) once per slice: assign such an input to a Tensor
 // first, e.g. `h = x.contract(W, dims); out = activ::geglu(h);`.
 #pragma once
+
+#include "activ/detail/config.hpp"  // first: the C++17 check
 
 #include <unsupported/Eigen/CXX11/Tensor>
 
@@ -30,30 +33,10 @@
 #include "activ/swish.hpp"
 
 namespace activ {
-
+namespace detail {
+// With this header, the tensor overloads of the element-wise functions (declared beside the
+// dense ones, e.g. activ::gelu in gelu.hpp) and of the GLU variants accept every tensor.
 template <class T>
-auto gelu(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x) {
-  return x.unaryExpr(Gelu{});
-}
-template <class T>
-auto gelu_tanh(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x) {
-  return x.unaryExpr(GeluTanh{});
-}
-template <class T>
-auto sigmoid(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x) {
-  return x.unaryExpr(Sigmoid{});
-}
-template <class T>
-auto silu(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x) {
-  return x.unaryExpr(Silu{});
-}
-template <class T>
-auto swish(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x, double beta) {
-  return x.unaryExpr(Swish{beta});
-}
-template <class T>
-auto relu(const Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>& x) {
-  return x.unaryExpr(Relu{});
-}
-
+struct tensor_support<T, void> : std::true_type {};
+}  // namespace detail
 }  // namespace activ

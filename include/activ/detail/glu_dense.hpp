@@ -13,7 +13,10 @@
 //     its own packetOp that de-interleaves two packet loads;
 //   - anything else (an expression without storage): an IndexedView with step 2, read a scalar
 //     at a time. Evaluate such an input first if speed matters.
-// Fixed column counts are checked at compile time, dynamic ones when the expression is built.
+// A 1-D input (a column vector: Array/Vector of length 2d, a column block, head/segment of one)
+// is split along its length, as PyTorch splits a 1-D tensor: as its transpose, a row vector, whose
+// result is transposed back to length d. A row vector is split along its columns as it is.
+// Fixed widths are checked at compile time, dynamic ones when the expression is built.
 // An input containing a matrix product (activ::geglu(x * W)) is evaluated once when the
 // expression is built, instead of once per half (glu_owned.hpp).
 #pragma once
@@ -34,11 +37,22 @@ namespace activ {
 namespace detail {
 
 template <class D>
-struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>> {
+std::true_type is_dense_test(const Eigen::DenseBase<D>*);
+std::false_type is_dense_test(const void*);
+
+/// Any dense Eigen object or expression, including those whose DenseBase is a base's
+/// (VectorBlock, the type of head(), tail() and segment(), is a Block).
+template <class X>
+inline constexpr bool is_dense_v = decltype(is_dense_test(std::declval<const X*>()))::value;
+
+template <class D>
+struct glu_input<D, std::enable_if_t<is_dense_v<D>>> {
   static constexpr bool value = true;
 
   using Scalar = typename D::Scalar;
   using Index = Eigen::Index;
+  /// 1-D: split along the rows (the length), through the transpose.
+  static constexpr bool kColumnVector = D::ColsAtCompileTime == 1 && D::RowsAtCompileTime != 1;
   static constexpr int kCols = D::ColsAtCompileTime;
   static constexpr int kHalf = kCols == Eigen::Dynamic ? Eigen::Dynamic : kCols / 2;
   static constexpr bool kDirect = (int(D::Flags) & Eigen::DirectAccessBit) != 0;
@@ -68,10 +82,15 @@ struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>>
   }
 
   static Index checked_half(const char* fn, const D& h) {
-    static_assert(kCols == Eigen::Dynamic || kCols % 2 == 0,
-                  "activ GLU: the last dimension (columns) must be even (2*d)");
-    if (h.cols() % 2 != 0) glu_fail_odd(fn, h.cols(), glu_shape(h.rows(), h.cols()), "columns");
-    return h.cols() / 2;
+    constexpr int kLength = kColumnVector ? int(D::RowsAtCompileTime) : kCols;
+    static_assert(kLength == Eigen::Dynamic || kLength % 2 == 0,
+                  "activ GLU: the last dimension (a vector's length) must be even (2*d)");
+    const Index length = kColumnVector ? h.rows() : h.cols();
+    if (length % 2 != 0) {
+      glu_fail_odd(fn, length, glu_shape(h.rows(), h.cols()),
+                   D::IsVectorAtCompileTime ? "elements" : "columns");
+    }
+    return length / 2;
   }
 
   /// Columns lane, lane + 2, lane + 4, ... of h (lane 0: the gate, lane 1: the value).
@@ -97,7 +116,11 @@ struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>>
   template <class F, class Layout>
   static auto split(const char* fn, const F& f, const D& h, Layout layout) {
     const Index d = checked_half(fn, h);
-    if constexpr (glu_has_product_v<D>) {
+    if constexpr (kColumnVector) {
+      // (Transpose<const D>, or of D's base for a VectorBlock: what transpose() returns.)
+      using Row = std::decay_t<decltype(h.transpose())>;
+      return glu_input<Row>::split(fn, f, h.transpose(), layout).transpose();
+    } else if constexpr (glu_has_product_v<D>) {
       using Plain = typename D::PlainObject;
       auto storage = std::make_shared<const Plain>(h);
       const Plain& evaluated = *storage;
@@ -130,8 +153,7 @@ struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>>
 
   template <class F, class G>
   static auto pair(const char* fn, const F& f, const D& values, const G& gates) {
-    static_assert(std::is_base_of_v<Eigen::DenseBase<G>, G>,
-                  "activ GLU: value and gate must both be dense Eigen objects");
+    static_assert(is_dense_v<G>, "activ GLU: value and gate must both be dense Eigen objects");
     static_assert(std::is_same_v<Scalar, typename G::Scalar>,
                   "activ GLU: value and gate must have the same scalar type");
     if (values.rows() != gates.rows() || values.cols() != gates.cols()) {
@@ -143,7 +165,7 @@ struct glu_input<D, std::enable_if_t<std::is_base_of_v<Eigen::DenseBase<D>, D>>>
 
   template <class Dst, class Xpr>
   static void assign(const char* fn, Dst& dst, const Xpr& xpr) {
-    static_assert(std::is_base_of_v<Eigen::DenseBase<Dst>, Dst>,
+    static_assert(is_dense_v<Dst>,
                   "activ GLU: the destination of a dense GLU must be a dense Eigen object");
     if (dst.rows() != xpr.rows() || dst.cols() != xpr.cols()) {
       glu_fail_destination(fn, glu_shape(dst.rows(), dst.cols()),

@@ -11,6 +11,9 @@
 // forwarded to Spec::functor, which builds the GLU functor. A Spec provides
 //   using default_layout = ...;  const char* name;  functor(params...) -> GLU<Gate, ValueOp>.
 // Which kind of input (dense, tensor) is handled by glu_input<X> (glu_input.hpp).
+// An input of an unsupported scalar type, or a tensor without <activ/tensor.hpp>, stops at one
+// static_assert that says so; the input itself is then returned, so that nothing instantiated
+// after the message (the kernels, the caller's assignment) adds errors of its own.
 #pragma once
 
 #include <type_traits>
@@ -18,6 +21,8 @@
 
 #include "activ/detail/glu_input.hpp"
 #include "activ/detail/glu_layout.hpp"
+#include "activ/detail/scalar_types.hpp"
+#include "activ/detail/tensor_support.hpp"
 
 namespace activ {
 namespace detail {
@@ -31,6 +36,10 @@ struct glu_spec_accepts<
 
 template <class Spec, class... Params>
 inline constexpr bool glu_spec_accepts_v = glu_spec_accepts<Spec, void, Params...>::value;
+
+/// The scalar type of a GLU input, dense or tensor (a TensorMap's may be const).
+template <class X>
+using glu_scalar_t = std::remove_cv_t<typename X::Scalar>;
 
 template <class Spec>
 struct glu_variant {
@@ -50,8 +59,12 @@ struct glu_variant {
   template <class H, class... Params,
             std::enable_if_t<is_glu_input_v<H> && glu_spec_accepts_v<Spec, Params...>, int> = 0>
   auto operator()(const H& h, const Params&... params) const {
-    return glu_input<H>::split(spec.name, spec.functor(params...), h,
-                               typename Spec::default_layout{});
+    if constexpr (check_scalar<glu_scalar_t<H>>()) {
+      return glu_input<H>::split(spec.name, spec.functor(params...), h,
+                                 typename Spec::default_layout{});
+    } else {
+      return h;
+    }
   }
 
   /// f(h, layout, params...)
@@ -60,7 +73,11 @@ struct glu_variant {
                                  glu_spec_accepts_v<Spec, Params...>,
                              int> = 0>
   auto operator()(const H& h, Layout layout, const Params&... params) const {
-    return glu_input<H>::split(spec.name, spec.functor(params...), h, layout);
+    if constexpr (check_scalar<glu_scalar_t<H>>()) {
+      return glu_input<H>::split(spec.name, spec.functor(params...), h, layout);
+    } else {
+      return h;
+    }
   }
 
   /// f(value, gate, params...)
@@ -69,7 +86,19 @@ struct glu_variant {
                                  glu_spec_accepts_v<Spec, Params...>,
                              int> = 0>
   auto operator()(const V& value, const G& gate, const Params&... params) const {
-    return glu_input<V>::pair(spec.name, spec.functor(params...), value, gate);
+    if constexpr (check_scalar<glu_scalar_t<V>>()) {
+      return glu_input<V>::pair(spec.name, spec.functor(params...), value, gate);
+    } else {
+      return value;
+    }
+  }
+
+  /// Any form on an Eigen::Tensor when <activ/tensor.hpp> is not included: one message that
+  /// asks for it.
+  template <class T, int Access, class... Args, std::enable_if_t<!tensor_support_v<T>, int> = 0>
+  const T& operator()(const Eigen::TensorBase<T, Access>& h, const Args&...) const {
+    static_assert(tensor_support_v<T>, ACTIV_DETAIL_TENSOR_NEEDS_HEADER);
+    return static_cast<const T&>(h);
   }
 
   /// f.into(dst, args...): dst = f(args...), with dst's shape checked first. dst is written in
@@ -80,7 +109,9 @@ struct glu_variant {
             class Xpr = decltype(std::declval<const glu_variant&>()(std::declval<const Args&>()...))>
   void into(Dst&& dst, const Args&... args) const {
     const Xpr xpr = (*this)(args...);
-    glu_input<Xpr>::assign(spec.name, dst, xpr);
+    if constexpr (is_glu_input_v<Xpr>) {  // (not after one of the static_asserts above)
+      glu_input<Xpr>::assign(spec.name, dst, xpr);
+    }
   }
 };
 

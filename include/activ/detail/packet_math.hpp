@@ -329,9 +329,5 @@ EIGEN_STRONG_INLINE Scalar via_packet(const Scalar& x, const Kernel& kernel) {
 #pragma GCC diagnostic pop
 #endif
 
-template <class Scalar>
-inline constexpr bool is_supported_scalar_v =
-    std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
-
 }  // namespace detail
 }  // namespace activ

@@ -7,6 +7,8 @@
 #pragma once
 
 #include "activ/detail/packet_math.hpp"
+#include "activ/detail/scalar_types.hpp"
+#include "activ/detail/tensor_support.hpp"
 
 namespace activ {
 namespace detail {
@@ -15,11 +17,38 @@ template <class Self>
 struct UnaryFunctor {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& x) const {
-    static_assert(is_supported_scalar_v<Scalar>,
-                  "activ activations are defined for float and double");
-    return via_packet(x, [this](const auto& p) { return static_cast<const Self&>(*this).packetOp(p); });
+    if constexpr (check_scalar<Scalar>()) {
+      const Self& self = static_cast<const Self&>(*this);
+      return via_packet(x, [&self](const auto& p) { return self.packetOp(p); });
+    } else {
+      return x;
+    }
   }
 };
+
+/// The body of every element-wise free function: x.unaryExpr(f), a lazy expression, for a
+/// supported scalar type. For any other, check_scalar's message is the only error: x itself is
+/// returned, so neither the kernels nor the caller's assignment add errors after it.
+template <class X, class F>
+EIGEN_STRONG_INLINE auto unary_expr(const X& x, const F& f) {
+  if constexpr (check_scalar<std::remove_cv_t<typename X::Scalar>>()) {  // (TensorMap<const>)
+    return x.unaryExpr(f);
+  } else {
+    return x;
+  }
+}
+
+/// The same for an Eigen::Tensor, which needs <activ/tensor.hpp>: without it, one message that
+/// says so (the tensor itself is returned, as above).
+template <class T, int Access, class F>
+EIGEN_STRONG_INLINE auto tensor_unary_expr(const Eigen::TensorBase<T, Access>& x, const F& f) {
+  static_assert(tensor_support_v<T>, ACTIV_DETAIL_TENSOR_NEEDS_HEADER);
+  if constexpr (tensor_support_v<T>) {
+    return unary_expr(static_cast<const T&>(x), f);
+  } else {
+    return static_cast<const T&>(x);
+  }
+}
 
 /// PacketAccess for the functor_traits of every activ functor: the kernels use division,
 /// comparisons, blends and abs on both float and double packets.
