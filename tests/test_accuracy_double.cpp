@@ -1,4 +1,4 @@
-// DESIGN §4, float64: every function is within 2 ULP of MPFR (160 bits, rounded to double) on more
+// docs/design.md §4, float64: every function is within 2 ULP of MPFR (160 bits, rounded to double) on more
 // than 10^6 inputs covering every binade of both signs and the tails down to underflow, through
 // the packet path and through the scalar functor. The MPFR values are computed once and cached
 // (support/reference_cache.hpp) so that the three ISA variants share them.

@@ -1,4 +1,4 @@
-// DESIGN §4, float32: every function is within 1 ULP (kMaxUlpFloat; DESIGN promises 2) of the
+// docs/design.md §4, float32: every function is within 1 ULP (kMaxUlpFloat) of the
 // function evaluated in double with libm and rounded to float, on a stratified sample of more than 2^24 inputs (the exhaustive 2^32 sweep
 // is tests/sweep/activ_sweep.cpp), through the packet path and through the scalar functor.
 #include "support/accuracy.hpp"
