@@ -1,4 +1,4 @@
-// Google Benchmark: the GLU family (issue 3 point 4).
+// Google Benchmark: the GLU family.
 //
 // GeGLU, SwiGLU and GLU (sigmoid gate) on an input [rows, 2d] -> output [rows, d], d in
 // {64, 1024, 4096}, rows chosen so that input + output total about 24 KiB (L1), 512 KiB (L2) or

@@ -4,7 +4,7 @@
 Per function, type and n: activ's time per item, the speed-up over the scalar <cmath> loop
 (scalar time / activ time) and activ's time relative to Eigen's built-in expression
 (activ time / Eigen time), each as the ratio of the medians over the repetitions with the
-widest range the repetitions allow, [min/max, max/min]. Targets (issue 2): gelu >= 20x the
+widest range the repetitions allow, [min/max, max/min]. Targets (docs/performance.md): gelu >= 20x the
 scalar loop; activ/Eigen <= 1.25 at n = 4096 and <= 1.1 at n = 16777216 for every function.
 
     bench_activations --benchmark_repetitions=5 --benchmark_display_aggregates_only=true \\

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turn bench_glu's Google Benchmark JSON into ratio tables (issue 3 point 4).
+"""Turn bench_glu's Google Benchmark JSON into ratio tables.
 
 Per function, type, d and size (L1, L2, DRAM): activ's time per output element for each layout,
 the speed-up over the scalar loop (scalar time / activ value-first time) and each layout's time

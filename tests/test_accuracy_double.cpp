@@ -1,9 +1,9 @@
-// DESIGN §4, float64: every function is within 2 ULP of MPFR (160 bits, rounded to double) on more
-// than 10^6 inputs covering every binade of both signs and the tails down to underflow, and on
-// 10^5 inputs in each range where an intermediate of its formula underflows or overflows while
+// docs/design.md §4, float64: every function is within 2 ULP of MPFR (160 bits, rounded to double)
+// on more than 10^6 inputs covering every binade of both signs and the tails down to underflow, and
+// on 10^5 inputs in each range where an intermediate of its formula underflows or overflows while
 // the result is a finite nonzero number, through the packet path and through the scalar functor.
-// The MPFR values are computed once and cached (support/reference_cache.hpp) so that the three
-// ISA variants share them.
+// The MPFR values are computed once and cached (support/reference_cache.hpp) so that the three ISA
+// variants share them.
 #include "support/accuracy.hpp"
 #include "support/extreme_ranges.hpp"
 #include "support/function_lists.hpp"

@@ -1,7 +1,7 @@
-// DESIGN §4, float32: every function is within 1 ULP (kMaxUlpFloat; DESIGN promises 2) of the
-// function evaluated in double with libm and rounded to float, on a stratified sample of more than
-// 2^24 inputs and on 10^5 inputs in each range where an intermediate of its formula, evaluated in
-// float, would underflow or overflow while the result is a finite nonzero float (the exhaustive
+// docs/design.md §4, float32: every function is within 1 ULP (kMaxUlpFloat; the contract says 2) of
+// the function evaluated in double with libm and rounded to float, on a stratified sample of more
+// than 2^24 inputs and on 10^5 inputs in each range where an intermediate of its formula, evaluated
+// in float, would underflow or overflow while the result is a finite nonzero float (the exhaustive
 // 2^32 sweep is tests/sweep/activ_sweep.cpp), through the packet path and through the scalar
 // functor.
 #include "support/accuracy.hpp"

@@ -1,4 +1,4 @@
-// DESIGN §4, determinism: the same input gives bit-identical output wherever it sits — in Eigen's
+// docs/design.md §5, determinism: the same input gives bit-identical output wherever it sits — in Eigen's
 // SIMD body or its scalar head and tail, at every offset 0..63 into a buffer, for every size 1..257
 // and a large one, aligned or not, in an Array, a Matrix of either storage order, a Map, a strided
 // Map or a block. The expected value is the functor's scalar operator() on that input, bit for bit

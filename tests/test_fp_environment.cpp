@@ -4,10 +4,10 @@
 // the packet path and the scalar operator(), and every GLU variant in every form, on a sample with
 // every binade of both signs, subnormal inputs and results, the underflow tails and ±max.
 //
-// What holds, measured on this sample (the README's "Floating-point environment" lists the
+// What holds, measured on this sample (docs/accuracy.md's "Floating-point environments" lists the
 // figures) and asserted here:
 //  - No finite input gives NaN or ±inf where the function is finite, and NaN gives NaN, in every
-//    environment, without exception. The special values of DESIGN §3 (NaN, ±inf, ±0) are exact
+//    environment, without exception. The special values of docs/design.md §3 (NaN, ±inf, ±0) are exact
 //    in every environment, except f(-inf) under directed rounding (special_value_ok).
 //  - FTZ and/or DAZ: every result is within the bound (float 1, double 2 ULP), or is ±0 with the
 //    sign of the exact result where that result is below the smallest normal number (plus the
@@ -160,7 +160,7 @@ std::vector<T> evaluate_in(const FpEnvironment& env, const std::vector<T>& xs, i
   return out;
 }
 
-// Whether `got` is what DESIGN §3 prescribes at the special input x (NaN, ±inf, ±0): exact in
+// Whether `got` is what docs/design.md §3 prescribes at the special input x (NaN, ±inf, ±0): exact in
 // every environment, except that under directed rounding f(-inf) may be the smallest subnormal of
 // the table's sign rather than that zero (gelu, gelu_tanh, silu, swish: -denorm_min rounding
 // downward; sigmoid: +denorm_min rounding upward), as for a large negative finite x, whose exact
@@ -262,7 +262,7 @@ class FpEnvironmentTest : public ::testing::Test {
   void check_all_paths(const FpEnvironment& env) {
     if (!can_set(env)) GTEST_SKIP() << env.name << " needs x86's MXCSR";
     const std::vector<T> packet = check(env, 0), scalar = check(env, 1);
-    // DESIGN §4's determinism (both paths give the same bits) holds in every environment. Under
+    // docs/design.md §5's determinism (both paths give the same bits) holds in every environment. Under
     // directed rounding that needed the scaled words of double gelu kept rounded (GCC contracted
     // Eigen's pldexp multiplication into the final subtraction in one path only; measured before:
     // 1 ULP apart in 35% of inputs) and parameters that are constants rather than run-time

@@ -1,4 +1,4 @@
-// activ/gelu.hpp: activ::gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2), the exact GELU (DESIGN §1), and its
+// activ/gelu.hpp: activ::gelu(x) = x·Φ(x) = ½·x·erfc(−x/√2), the exact GELU (docs/design.md §1), and its
 // functor activ::Gelu.
 #include <activ/gelu.hpp>  // first: the header stands on its own
 

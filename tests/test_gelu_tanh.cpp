@@ -1,5 +1,5 @@
 // activ/gelu_tanh.hpp: activ::gelu_tanh(x) = ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), the tanh
-// approximation of GELU (DESIGN §1), and its functor activ::GeluTanh.
+// approximation of GELU (docs/design.md §1), and its functor activ::GeluTanh.
 #include <activ/gelu_tanh.hpp>  // first: the header stands on its own
 
 #include "support/api.hpp"

@@ -1,10 +1,10 @@
 // <activ/glu.hpp>: every variant in every form equals its scalar definition value · Gate(gate)
-// (DESIGN §1, issue 3 point 1), measured in ULPs against an independent reference:
+// (docs/design.md §1), measured in ULPs against an independent reference:
 //   float  — value · Gate(gate) in double, Gate from libm, rounded once;
 //   double — value · Gate(gate) in MPFR at 160 bits, rounded once (support/glu_reference.hpp).
 // Bound: 3 ULP wherever Gate(gate) is 0 or a normal number of the type. Where it underflows
 // (nonzero, below the smallest normal: gelu(x) for x < −13.2 in float) the gate computed in the
-// type has an absolute error of up to 2 subnormal ULPs (DESIGN §4, or is flushed to 0), and the
+// type has an absolute error of up to 2 subnormal ULPs (docs/design.md §4, or is flushed to 0), and the
 // product carries it times |value|: there the bound is 3 ULP + 2·|value|·denorm_min. Every
 // float implementation of value * gate(x) shares this. Special values follow IEEE products.
 // Also: the packet path is taken for every layout, and the expressions are lazy.
@@ -369,7 +369,7 @@ TEST(GluOneDimensional, HalfViewsOfAVectorAreInPlaceDestinations) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// IEEE products (DESIGN §3): 0 · Gate(+inf) is NaN for the gates that tend to +inf, and
+// IEEE products (docs/design.md §3): 0 · Gate(+inf) is NaN for the gates that tend to +inf, and
 // inf · Gate(−inf) = inf · (−0) is NaN for those that tend to −0; NaN propagates.
 
 template <class T>
@@ -411,7 +411,7 @@ TEST(GluSpecialValues, IeeeProductsFloat) { check_special_products<float>(); }
 TEST(GluSpecialValues, IeeeProductsDouble) { check_special_products<double>(); }
 
 // ---------------------------------------------------------------------------------------------
-// The packet path is taken (DESIGN §5: without functor_traits Eigen silently goes scalar), for
+// The packet path is taken (docs/design.md §7: without functor_traits Eigen silently goes scalar), for
 // every variant and for the views every layout builds.
 
 template <class Xpr>
@@ -449,7 +449,7 @@ TEST(GluPacketPath, EveryVariantAndLayoutVectorizes) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A new gate is one small functor (README "Adding a gate"): here x² with its packet path.
+// A new gate is one small functor (docs/glu.md, "Adding a gate"): here x² with its packet path.
 
 struct Square {
   template <class S>

@@ -1,4 +1,4 @@
-// <activ/glu.hpp>, bad input (issue 3 point 5): an odd last dimension, two inputs of different
+// <activ/glu.hpp>, bad input (docs/design.md §2): an odd last dimension, two inputs of different
 // shapes, a destination of the wrong shape and an invalid variant parameter each throw
 // std::invalid_argument when the expression is built (or before into() writes), with a message
 // that names the function and the shapes. Never a truncation or an out-of-bounds access.

@@ -1,4 +1,4 @@
-// <activ/glu.hpp>, layouts (DESIGN §1, issue 3 points 2 and 3):
+// <activ/glu.hpp>, layouts (docs/design.md §1):
 //  - hand-derived values pin each layout down, in PyTorch's, ggml's and GPT-OSS's conventions;
 //  - results are bit-identical across layouts, storage orders, strides, offsets and sizes, and
 //    between the fused and two-input forms, the packet and the scalar paths;

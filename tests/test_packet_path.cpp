@@ -1,4 +1,4 @@
-// DESIGN §5: Eigen takes the packet path, and the free functions are lazy.
+// docs/design.md §7: Eigen takes the packet path, and the free functions are lazy.
 //  - every functor's functor_traits declares PacketAccess (without it Eigen silently falls back to
 //    scalar code), the evaluator of activ::f(x) has PacketAccessBit, and assigning it to an array
 //    uses Eigen's vectorized traversal, for float and double;

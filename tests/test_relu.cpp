@@ -1,4 +1,4 @@
-// activ/relu.hpp: activ::relu(x) = max(x, 0) (DESIGN §1), exact, NaN staying NaN as in PyTorch,
+// activ/relu.hpp: activ::relu(x) = max(x, 0) (docs/design.md §1), exact, NaN staying NaN as in PyTorch,
 // and its functor activ::Relu.
 #include <activ/relu.hpp>  // first: the header stands on its own
 

@@ -1,4 +1,4 @@
-// activ/sigmoid.hpp: activ::sigmoid(x) = 1/(1 + e^−x) (DESIGN §1) and its functor activ::Sigmoid.
+// activ/sigmoid.hpp: activ::sigmoid(x) = 1/(1 + e^−x) (docs/design.md §1) and its functor activ::Sigmoid.
 #include <activ/sigmoid.hpp>  // first: the header stands on its own
 
 #include "support/api.hpp"

@@ -1,4 +1,4 @@
-// DESIGN §3, special values, for every function, float and double, through the packet path (the
+// docs/design.md §3, special values, for every function, float and double, through the packet path (the
 // value at every position of an array long enough to vectorize, including the scalar tail, and an
 // array holding nothing else) and through the functor's scalar operator():
 //
@@ -37,7 +37,7 @@ std::string bits_text(T x) {
   return buf;
 }
 
-// Whether `got` is what DESIGN §3 prescribes for Fn at the special input x.
+// Whether `got` is what docs/design.md §3 prescribes for Fn at the special input x.
 template <class Fn, class T>
 ::testing::AssertionResult meets_table(T x, T got) {
   using L = std::numeric_limits<T>;

@@ -1,5 +1,5 @@
 // activ/swish.hpp: activ::swish(x, β) = x·σ(βx) with β converted to the scalar type, and
-// activ::silu(x) = swish(x, 1) (DESIGN §1), with their functors activ::Swish{β} and activ::Silu.
+// activ::silu(x) = swish(x, 1) (docs/design.md §1), with their functors activ::Swish{β} and activ::Silu.
 #include <activ/swish.hpp>  // first: the header stands on its own
 
 #include "support/api.hpp"

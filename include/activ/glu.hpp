@@ -171,7 +171,7 @@ inline constexpr detail::glu_variant<detail::glu_fixed_spec<Identity>> bilinear{
 /// "clamped SwiGLU"s differ on both. Max error: 3 ULP, as for swiglu.
 inline constexpr detail::glu_variant<detail::swiglu_oai_spec> swiglu_oai{{"activ::swiglu_oai"}};
 
-/// A GLU variant for a user-defined gate functor (see README "Adding a gate"):
+/// A GLU variant for a user-defined gate functor (see docs/glu.md, "Adding a gate"):
 ///   inline constexpr auto mishglu = activ::make_glu(Mish{}, "mylib::mishglu");
 ///   mishglu(h); mishglu(h, activ::interleaved); mishglu(value, gate); mishglu.into(out, h);
 /// `name` is what error messages call the function.

@@ -5,12 +5,12 @@
 // Checks, for every input:
 //  (a) every element of the evaluated expression (Eigen's packet path, its scalar tails and
 //      strided scalar loops) equals the functor's one-element scalar operator() bit for bit
-//      (DESIGN §4: bit-identical regardless of position, alignment, stride or path);
+//      (docs/design.md §5: bit-identical regardless of position, alignment, stride or path);
 //  (b) every pool value's result is within the documented bound of the independent reference
 //      (tests/support: double libm rounded once for float, MPFR for double): "Max error: 2 ULP
 //      on the whole real line" (gelu.hpp, gelu_tanh.hpp, sigmoid.hpp, swish.hpp; swish for
 //      beta > 0), relu exact;
-//  (c) the special values of DESIGN §3 exactly: NaN comes back bit for bit, ±inf, ±0 with the
+//  (c) the special values of docs/design.md §3 exactly: NaN comes back bit for bit, ±inf, ±0 with the
 //      sign, and subnormal x (≈ x/2 with the sign kept; sigmoid 1/2).
 // The buffers are heap blocks of exactly the size the view spans, so AddressSanitizer reports any
 // access outside the view.
@@ -50,7 +50,7 @@ using Eigen::Dynamic;
 using Eigen::Index;
 using activ_test::ulp_distance;
 
-enum class Shape { x_times, sigmoid, relu };  // which column of the DESIGN §3 table applies
+enum class Shape { x_times, sigmoid, relu };  // which column of the docs/design.md §3 table applies
 
 // swish with a beta from the input; the reference uses beta converted to T, as activ::Swish does.
 struct SwishBeta {
@@ -106,21 +106,21 @@ void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
   const auto exactly = [&](T want, const char* why) {
     check(bits_of(y) == bits_of(want), [&] { return at() + ", want " + show(want) + " (" + why + ")"; });
   };
-  // (c) DESIGN §3.
-  if (std::isnan(x)) return exactly(x, "DESIGN §3: NaN comes back bit for bit");
+  // (c) docs/design.md §3.
+  if (std::isnan(x)) return exactly(x, "docs/design.md §3: NaN comes back bit for bit");
   if (shape == Shape::relu) {  // relu.hpp: exact, relu(-0) = relu(-inf) = +0
     return exactly(x > 0 ? x : T(0), "relu is exact: max(x, 0), -0 -> +0");
   }
-  if (x == L::infinity()) return exactly(shape == Shape::sigmoid ? T(1) : x, "DESIGN §3: +inf");
+  if (x == L::infinity()) return exactly(shape == Shape::sigmoid ? T(1) : x, "docs/design.md §3: +inf");
   if (x == -L::infinity()) {
-    return exactly(shape == Shape::sigmoid ? T(+0.0) : T(-0.0), "DESIGN §3: -inf");
+    return exactly(shape == Shape::sigmoid ? T(+0.0) : T(-0.0), "docs/design.md §3: -inf");
   }
   if (std::fpclassify(x) == FP_ZERO || std::fpclassify(x) == FP_SUBNORMAL) {
-    if (shape == Shape::sigmoid) return exactly(T(0.5), "DESIGN §3: ±0 and subnormals give 1/2");
-    if (x == 0) return exactly(x, "DESIGN §3: ±0 keeps its sign");
+    if (shape == Shape::sigmoid) return exactly(T(0.5), "docs/design.md §3: ±0 and subnormals give 1/2");
+    if (x == 0) return exactly(x, "docs/design.md §3: ±0 keeps its sign");
     // ≈ x/2, sign kept (x/2 may be a tie, and -denorm_min may give -0).
     check(std::signbit(y) == std::signbit(x) && ulp_distance(y, x / 2) <= 2, [&] {
-      return at() + ": DESIGN §3 wants ≈ x/2 = " + show(x / 2) + " with the sign of x";
+      return at() + ": docs/design.md §3 wants ≈ x/2 = " + show(x / 2) + " with the sign of x";
     });
   }
   // (b) the accuracy bound.
@@ -151,7 +151,7 @@ void check_elements(const D& fn, const In& in, const Out& out, const char* conta
              std::to_string(in.rows()) + "x" + std::to_string(in.cols()) + " at (" +
              std::to_string(i) + ", " + std::to_string(j) + "): x = " + show(x) + ", expression " +
              show(got) + ", scalar operator() " + show(want) +
-             " (DESIGN §4: the packet path must equal the scalar path)");
+             " (docs/design.md §5: the packet path must equal the scalar path)");
       }
     }
   }

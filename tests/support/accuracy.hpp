@@ -1,4 +1,4 @@
-// The accuracy promise of DESIGN §4, measured: the ULP distance of every result to its reference,
+// The accuracy promise of docs/design.md §4, measured: the ULP distance of every result to its reference,
 // the worst input, a histogram, and the first inputs over the bound.
 #pragma once
 
@@ -18,9 +18,8 @@
 
 namespace activ_test {
 
-// DESIGN §4 promises float32 ≤ 2 ULP against double libm and float64 ≤ 2 ULP against MPFR; the
-// float kernels (computed in double, rounded once) are held to the 1 ULP that their doc comments
-// state and the exhaustive sweep measured.
+// docs/design.md §4: float32 within 1 ULP of double libm (the float kernels are computed in
+// double and rounded once; the exhaustive sweep measured 1), float64 within 2 ULP of MPFR.
 inline constexpr std::uint64_t kMaxUlpFloat = 1;
 inline constexpr std::uint64_t kMaxUlpDouble = 2;
 
@@ -90,7 +89,7 @@ ErrorReport<T> compare(const std::vector<T>& x, const std::vector<T>& got,
   return r;
 }
 
-// Fn on every input through the public free function: Eigen's packet path (DESIGN §2).
+// Fn on every input through the public free function: Eigen's packet path (docs/design.md §2).
 template <class Fn, class T>
 std::vector<T> packet_path_results(const std::vector<T>& xs) {
   using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

@@ -1,4 +1,4 @@
-// Shared checks of the per-header tests (tests/test_<function>.cpp), DESIGN §2: the free function
+// Shared checks of the per-header tests (tests/test_<function>.cpp), docs/design.md §2: the free function
 // takes any dense expression — Array or Matrix, either storage order, Map, Block, fixed or dynamic
 // size, float or double — and returns a lazy expression of the same kind (a Matrix gives a matrix
 // expression) whose every element is the functor's scalar value; values agree with the independent
@@ -106,7 +106,7 @@ void expect_float_agrees_with_double_libm(double lo, double hi, int n) {
 }
 
 // double: within kMaxUlpDouble of the function in x87 long double with libm (64-bit significand:
-// on [-10, 10] its error is a few hundredths of a double ULP; DESIGN §4 allows long double where
+// on [-10, 10] its error is a few hundredths of a double ULP; docs/design.md §4 allows long double where
 // it suffices). Skipped where long double is not wider than double.
 template <class Fn>
 void expect_double_agrees_with_long_double_libm(double lo, double hi, int n) {

@@ -1,4 +1,4 @@
-// Checks of the documented error contract (DESIGN §2): bad shapes throw std::invalid_argument
+// Checks of the documented error contract (docs/design.md §2): bad shapes throw std::invalid_argument
 // whose message names the function and the shapes.
 #pragma once
 

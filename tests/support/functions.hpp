@@ -1,10 +1,10 @@
 // The functions under test, one small descriptor each, so that every test runs over the same list
 // instead of repeating itself per function. A descriptor names the function, gives its functor and
-// its free function (the public API of DESIGN §2), and its independent references:
+// its free function (the public API of docs/design.md §2), and its independent references:
 //   libm<T, R>(x)    the definition evaluated in R (double by default) with libm
 //                    (support/reference.hpp, ref::), with β first converted to T where there is one
 //   mpfr<T>(x)       the definition in MPFR, rounded once to T
-//   reference<T>(x)  the reference of DESIGN §4 at precision T: for float the libm value rounded
+//   reference<T>(x)  the reference of docs/design.md §4 at precision T: for float the libm value rounded
 //                    once (round_to_float, which asks MPFR only at rounding ties), for double MPFR.
 // Tests that are not linked with MPFR use libm only; that keeps mpfr_* symbols out of them.
 #pragma once
@@ -153,11 +153,11 @@ struct ReluFn {
 template <class... Fns>
 struct FunctionList {};
 
-// The functions with an accuracy bound (DESIGN §4; issue 2: β ∈ {0.5, 1.702, 2}).
+// The functions with an accuracy bound (docs/design.md §4; swish at β ∈ {0.5, 1.702, 2}).
 using AccuracyFunctionList =
     FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>, SwishFn<1702>, SwishFn<2000>>;
 
-// Every element-wise function of DESIGN §2.
+// Every element-wise function of docs/design.md §2.
 using AllFunctionList = FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>,
                                      SwishFn<1702>, SwishFn<2000>, ReluFn>;
 

@@ -19,7 +19,7 @@ namespace activ_test {
 // reglu, glu, bilinear.
 enum class Gate { gelu, gelu_tanh, silu, swish, relu, sigmoid, identity };
 
-// Gate(g) for g = ±inf (DESIGN §3) or NaN: the limits of reference.hpp's non_finite_limit.
+// Gate(g) for g = ±inf (docs/design.md §3) or NaN: the limits of reference.hpp's non_finite_limit.
 inline double gate_limit(Gate gate, double g) {
   switch (gate) {
     case Gate::sigmoid: return non_finite_limit(g, 1.0, false);

@@ -1,4 +1,4 @@
-// Instruction-set guard for the test variants (DESIGN §4: the bounds hold for the x86-64
+// Instruction-set guard for the test variants (docs/design.md §4: the bounds hold for the x86-64
 // baseline, AVX2 + FMA and AVX-512). The build defines ACTIV_TEST_ISA as "baseline", "avx2" or
 // "avx512" with matching compiler flags. This header
 //  - refuses to compile when the flags do not match the name (a mislabelled variant would test

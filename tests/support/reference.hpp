@@ -1,12 +1,12 @@
-// Independent references for the accuracy promises of DESIGN §4. Nothing here calls activ.
+// Independent references for the accuracy promises of docs/design.md §4. Nothing here calls activ.
 //
 // float results are checked against the function evaluated in double with libm (ref::*), then
 // rounded to float once (round_to_float: where the double value lies too close to a float rounding
 // boundary for its own error, MPFR settles the direction, so the float reference is the correctly
 // rounded value). double results are checked against MPFR at kMpfrPrecision bits, rounded to
-// double once (MPFR_RNDN). Both evaluate the definitions of DESIGN §1 in forms that do not
+// double once (MPFR_RNDN). Both evaluate the definitions of docs/design.md §1 in forms that do not
 // cancel: gelu through erfc, gelu_tanh as x·σ(2u) rather than ½x(1 + tanh u), σ through e^x for
-// x < 0. At ±inf the references return the limits of the definitions (DESIGN §3); NaN stays NaN.
+// x < 0. At ±inf the references return the limits of the definitions (docs/design.md §3); NaN stays NaN.
 #pragma once
 
 #include <mpfr.h>

@@ -1,4 +1,4 @@
-// Stratified input samples for the accuracy tests (DESIGN §4: "every binade, both signs, the
+// Stratified input samples for the accuracy tests (docs/design.md §4: "every binade, both signs, the
 // tails, the edge cases"). Deterministic: a fixed seed and std::mt19937_64, whose output the
 // standard fixes (the std:: distributions are implementation-defined, so none is used).
 #pragma once

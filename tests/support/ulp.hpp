@@ -1,4 +1,4 @@
-// Bit-space ULP distance (DESIGN §4): the error unit of every accuracy promise.
+// Bit-space ULP distance (docs/design.md §4): the error unit of every accuracy promise.
 //
 // The bits of a float are mapped onto an integer that is monotone in the value, so the distance
 // between two results is the number of representable values between them: subnormals count in
@@ -63,7 +63,7 @@ bool same_result(T a, T b) {
   return bits_of(a) == bits_of(b) || (std::isnan(a) && std::isnan(b));
 }
 
-// The determinism promise of DESIGN §4: the same bits, NaN payload and sign included.
+// The determinism promise of docs/design.md §5: the same bits, NaN payload and sign included.
 template <class T>
 bool bit_identical(T a, T b) {
   return bits_of(a) == bits_of(b);

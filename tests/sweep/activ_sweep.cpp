@@ -1,4 +1,4 @@
-// activ_sweep — the exhaustive float32 accuracy sweep of DESIGN §4, run on demand (not a test).
+// activ_sweep — the exhaustive float32 accuracy sweep of docs/design.md §4, run on demand (not a test).
 //
 // For each function it evaluates every float input (all 2^32 bit patterns, or the floats of
 // --range lo hi) through activ's packet path — blocks of 4096 inputs in an Eigen array — and
