@@ -7,8 +7,10 @@
 # multiarch packages (dpkg --add-architecture; libgtest-dev:<arch> ...), which install into
 # /usr/lib/<triple> and /usr/include/<triple>: the sysroot is /, and find_* looks there through
 # CMAKE_LIBRARY_ARCHITECTURE. Eigen is header-only and architecture-independent.
-# Test programs run under Debian's qemu-user (CMAKE_CROSSCOMPILING_EMULATOR); -L points it at the
-# cross libc, and the multiarch libraries are found in /usr/lib/<triple> as on the target.
+# Test programs run under Debian's qemu-user (CMAKE_CROSSCOMPILING_EMULATOR) with the multiarch
+# libc (libc6:<arch>, /lib/ld-linux-*.so) as on the target. Not with -L /usr/<triple>: that
+# loader, from the cross package, is another glibc build than the multiarch libc it then loads,
+# and threads deadlock (a condition variable never wakes).
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR ${ACTIV_CROSS_PROCESSOR})
 set(CMAKE_LIBRARY_ARCHITECTURE ${ACTIV_CROSS_TRIPLE})
@@ -22,7 +24,7 @@ endif()
 
 find_program(ACTIV_CROSS_QEMU_PROGRAM ${ACTIV_CROSS_QEMU})
 if(ACTIV_CROSS_QEMU_PROGRAM)
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${ACTIV_CROSS_QEMU_PROGRAM};-L;/usr/${ACTIV_CROSS_TRIPLE}")
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${ACTIV_CROSS_QEMU_PROGRAM}")
 endif()
 
 # Programs and build tools from the host; libraries, headers and packages for the target only
