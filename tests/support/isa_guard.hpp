@@ -1,6 +1,7 @@
 // Instruction-set guard for the test variants (docs/design.md §4: the bounds hold for the x86-64
-// baseline, AVX2 + FMA and AVX-512). The build defines ACTIV_TEST_ISA as "baseline", "avx2" or
-// "avx512" with matching compiler flags. This header
+// baseline, AVX2 + FMA and AVX-512). The build defines ACTIV_TEST_ISA as "baseline", "avx2",
+// "avx512" or "generic" (activ's generic packet path forced, on AVX2 + FMA) on x86-64, "neon" on
+// aarch64, "vsx" on ppc64le, with matching compiler flags. This header
 //  - refuses to compile when the flags do not match the name (a mislabelled variant would test
 //    the wrong instruction set and still pass), and
 //  - gives main() (run_tests_for_isa), which returns 77 (CTest SKIP_RETURN_CODE) without running
@@ -42,10 +43,37 @@ inline constexpr bool kCompiledWithAvxOrFma =
 #else
     false;
 #endif
+inline constexpr bool kGenericPacketPath =
+#if defined(ACTIV_GENERIC_PACKET_PATH)
+    true;
+#else
+    false;
+#endif
+inline constexpr bool kCompiledForNeon64 =
+#if defined(__aarch64__) && defined(EIGEN_VECTORIZE_NEON)
+    true;
+#else
+    false;
+#endif
+inline constexpr bool kCompiledForVsx =
+#if defined(__powerpc64__) && defined(EIGEN_VECTORIZE_VSX)
+    true;
+#else
+    false;
+#endif
 
 static_assert(same_string(kTestIsa, "baseline") || same_string(kTestIsa, "avx2") ||
-                  same_string(kTestIsa, "avx512"),
-              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\" or \"avx512\"");
+                  same_string(kTestIsa, "avx512") || same_string(kTestIsa, "generic") ||
+                  same_string(kTestIsa, "neon") || same_string(kTestIsa, "vsx"),
+              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\" or \"vsx\"");
+static_assert(same_string(kTestIsa, "generic") == kGenericPacketPath,
+              "ACTIV_GENERIC_PACKET_PATH is defined for the generic variant, and only there");
+static_assert(!same_string(kTestIsa, "generic") || (kCompiledForAvx2 && !kCompiledForAvx512),
+              "the generic variant must be built with -mavx2 -mfma and without AVX-512");
+static_assert(!same_string(kTestIsa, "neon") || kCompiledForNeon64,
+              "the neon variant is aarch64 with Eigen's NEON packets");
+static_assert(!same_string(kTestIsa, "vsx") || kCompiledForVsx,
+              "the vsx variant is ppc64le with Eigen's VSX packets");
 static_assert(!same_string(kTestIsa, "baseline") || !kCompiledWithAvxOrFma,
               "the baseline variant must be built without -mavx/-mfma/-march");
 static_assert(!same_string(kTestIsa, "avx2") || (kCompiledForAvx2 && !kCompiledForAvx512),
@@ -60,14 +88,14 @@ inline const char* missing_cpu_feature() {
   if (same_string(kTestIsa, "baseline")) return nullptr;
   if (!__builtin_cpu_supports("avx2")) return "avx2";
   if (!__builtin_cpu_supports("fma")) return "fma";
-  if (same_string(kTestIsa, "avx2")) return nullptr;
+  if (same_string(kTestIsa, "avx2") || same_string(kTestIsa, "generic")) return nullptr;
   if (!__builtin_cpu_supports("avx512f")) return "avx512f";
   if (!__builtin_cpu_supports("avx512dq")) return "avx512dq";
   if (!__builtin_cpu_supports("avx512vl")) return "avx512vl";
   if (!__builtin_cpu_supports("avx512bw")) return "avx512bw";
   return nullptr;
-#else
-  return same_string(kTestIsa, "baseline") ? nullptr : "x86-64";
+#else  // the other levels are the target's defaults
+  return nullptr;
 #endif
 }
 

@@ -10,7 +10,7 @@
 // even columns, lane 1 = odd columns); the GLU functor that consumes them does not know.
 #pragma once
 
-#include <Eigen/Core>
+#include "activ/detail/packet_math.hpp"
 
 namespace activ {
 namespace detail {
@@ -23,7 +23,7 @@ EIGEN_STRONG_INLINE Packet glu_deinterleave(const Scalar* p, Eigen::Index lane) 
   return ei::pgather<Scalar, Packet>(p + lane, 2);
 }
 
-#if defined(EIGEN_VECTORIZE_SSE2)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_SSE2)
 template <>
 EIGEN_STRONG_INLINE ei::Packet4f glu_deinterleave<ei::Packet4f, float>(const float* p,
                                                                        Eigen::Index lane) {
@@ -39,7 +39,7 @@ EIGEN_STRONG_INLINE ei::Packet2d glu_deinterleave<ei::Packet2d, double>(const do
 }
 #endif
 
-#if defined(EIGEN_VECTORIZE_AVX)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX)
 // Swap the middle 128-bit halves first ([a_lo b_lo], [a_hi b_hi]), then an in-lane shuffle
 // leaves the even (or odd) elements in order. Plain AVX, no cross-lane permute needed.
 template <>
@@ -59,7 +59,7 @@ EIGEN_STRONG_INLINE ei::Packet4d glu_deinterleave<ei::Packet4d, double>(const do
 }
 #endif
 
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX512)
 template <>
 EIGEN_STRONG_INLINE ei::Packet16f glu_deinterleave<ei::Packet16f, float>(const float* p,
                                                                          Eigen::Index lane) {
@@ -73,6 +73,22 @@ EIGEN_STRONG_INLINE ei::Packet8d glu_deinterleave<ei::Packet8d, double>(const do
   const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
   const __m512i index = _mm512_add_epi64(even, _mm512_set1_epi64(lane));
   return _mm512_permutex2var_pd(_mm512_loadu_pd(p), index, _mm512_loadu_pd(p + 8));
+}
+#endif
+
+#if ACTIV_NATIVE_NEON64
+// ld2: one load that de-interleaves.
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f glu_deinterleave<ei::Packet4f, float>(const float* p,
+                                                                       Eigen::Index lane) {
+  const float32x4x2_t v = vld2q_f32(p);
+  return lane ? v.val[1] : v.val[0];
+}
+template <>
+EIGEN_STRONG_INLINE ei::Packet2d glu_deinterleave<ei::Packet2d, double>(const double* p,
+                                                                        Eigen::Index lane) {
+  const float64x2x2_t v = vld2q_f64(p);
+  return lane ? v.val[1] : v.val[0];
 }
 #endif
 

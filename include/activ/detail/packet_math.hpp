@@ -15,6 +15,24 @@
 #include <limits>
 #include <type_traits>
 
+// Native and generic primitives. Where an instruction set has a better instruction for one of the
+// primitives below (SSE2/AVX/AVX-512 on x86, NEON on aarch64), an overload for its packet types
+// uses it; every other packet type Eigen provides (VSX, 32-bit NEON, ZVector, WebAssembly SIMD,
+// MSA, and plain scalars) takes a generic fallback written on Eigen's packet API. Defining
+// ACTIV_GENERIC_PACKET_PATH before including activ turns the native overloads off, so that the
+// generic path can be built and tested on x86 too.
+#if defined(ACTIV_GENERIC_PACKET_PATH)
+#define ACTIV_NATIVE_PACKETS 0
+#else
+#define ACTIV_NATIVE_PACKETS 1
+#endif
+// aarch64 NEON: the only NEON with double packets (Eigen's Packet2d).
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_NEON) && EIGEN_ARCH_ARM64 && !EIGEN_APPLE_DOUBLE_NEON_BUG
+#define ACTIV_NATIVE_NEON64 1
+#else
+#define ACTIV_NATIVE_NEON64 0
+#endif
+
 namespace activ {
 namespace detail {
 
@@ -24,9 +42,12 @@ template <class Packet>
 using scalar_of = typename ei::unpacket_traits<Packet>::type;
 
 /// True when multiply-add is fused (one rounding) in the packet arithmetic of this build.
-/// Eigen's packet pmadd is fused exactly when EIGEN_VECTORIZE_FMA is set; plain scalars
-/// (EIGEN_DONT_VECTORIZE builds) use std::fma when the target has FMA.
-#if defined(EIGEN_VECTORIZE_FMA) || defined(__FMA__)
+/// Eigen's packet pmadd is fused exactly when EIGEN_VECTORIZE_FMA is set (x86), when
+/// __ARM_FEATURE_FMA is (NEON: every aarch64 target, and 32-bit ARM with VFPv4) and with VSX
+/// (POWER); plain scalars (EIGEN_DONT_VECTORIZE builds) use std::fma when the target has FMA.
+/// Elsewhere it is false, and the unfused path below stays exact even where the compiler
+/// contracts a*b + c into an FMA of its own (keep_rounded).
+#if defined(EIGEN_VECTORIZE_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__VSX__)
 inline constexpr bool kFusedMultiplyAdd = true;
 #else
 inline constexpr bool kFusedMultiplyAdd = false;
@@ -88,8 +109,12 @@ EIGEN_STRONG_INLINE void keep_rounded(T& v) {
   }
 #elif defined(__GNUC__) && defined(__aarch64__)
   __asm__("" : "+w"(v));
+#elif defined(__GNUC__) && defined(__VSX__)
+  __asm__("" : "+wa"(v));
+#elif defined(__GNUC__) && !defined(__clang__)
+  __asm__("" : "+m"(v));  // any other GCC target: through memory, which rounds as well
 #else
-  (void)v;  // other compilers do not contract across statements by default
+  (void)v;  // Clang and other compilers do not contract across statements by default
 #endif
 }
 
@@ -106,7 +131,10 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
     using Scalar = scalar_of<Packet>;
     constexpr Scalar kSplit = std::is_same_v<Scalar, float> ? Scalar(4097) : Scalar(134217729);
     const auto split = [&](const Packet& v, Packet& v_hi, Packet& v_lo) {
-      const Packet t = ei::pmul(set1<Packet>(kSplit), v);
+      // t must be rounded before t - v: a target with FMA hardware would otherwise fuse them.
+      // (The products of halves below are exact, so fusing those changes nothing.)
+      Packet t = ei::pmul(set1<Packet>(kSplit), v);
+      keep_rounded(t);
       v_hi = ei::psub(t, ei::psub(t, v));
       v_lo = ei::psub(v, v_hi);
     };
@@ -137,7 +165,7 @@ EIGEN_STRONG_INLINE Packet select_eq(const Packet& a, const Packet& b, const Pac
   return ei::pselect(ei::pcmp_eq(a, b), x, y);
 }
 
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX512)
 #define ACTIV_KMASK_SELECT(name, Packet, cmp, blend, predicate)                               \
   EIGEN_STRONG_INLINE ei::Packet name(const ei::Packet& a, const ei::Packet& b, const ei::Packet& x, \
                                       const ei::Packet& y) {                                  \
@@ -192,7 +220,7 @@ EIGEN_STRONG_INLINE Packet scale_by_pow2(const Packet& m, const Packet& k) {
   return ei::pldexp(m, k);
 }
 
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX512)
 // AVX-512 has the operation itself: vscalefps/pd computes m * 2^floor(k) with one rounding.
 // (Overloads, preferred over the template for these exact types. The zero-masked forms with a
 // full mask are the same instruction; GCC 12's unmasked intrinsics trip -Wmaybe-uninitialized.)
@@ -232,33 +260,45 @@ EIGEN_STRONG_INLINE Scalar parameter_to(double v) {
 /// The integer nearest to t (|t| < 2^31), whatever the current rounding mode. The usual
 /// t + 1.5*2^52 - 1.5*2^52 rounds in the current mode: under FE_DOWNWARD it floors, and an
 /// exponential's reduced argument leaves the interval its polynomial was fitted on (hundreds of
-/// ULP). SSE4.1 and later round with an explicit mode; SSE2 truncates t + copysign(1/2, t).
-/// (Halfway cases may go either way: callers' fits have a margin for |t - k| slightly above 1/2.)
-template <class Packet>  // packets of other architectures: the shift, in the current mode
+/// ULP). SSE4.1 and later round with an explicit mode, as does NEON (frintn); SSE2 truncates
+/// t + copysign(1/2, t). (Halfway cases may go either way: callers' fits have a margin for
+/// |t - k| slightly above 1/2.)
+/// Generic path: the shift gives an integer k0 within 1 of t in any mode, and d = t - k0 is
+/// exact (Sterbenz for |t| >= 1; k0 in {-1, 0, 1} below); k0 is moved by one where |d| > 1/2.
+/// In round-to-nearest mode no lane moves: the result is the shift's, ties to even.
+template <class Packet>
 EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
   const Packet shift = set1<Packet>(0x1.8p52);
-  return ei::psub(ei::padd(t, shift), shift);
+  const Packet k0 = ei::psub(ei::padd(t, shift), shift);
+  const Packet d = ei::psub(t, k0);
+  const Packet half = set1<Packet>(0.5), one = set1<Packet>(1.0), zero = ei::pzero(t);
+  const Packet up = ei::pselect(ei::pcmp_lt(half, d), one, zero);
+  const Packet down = ei::pselect(ei::pcmp_lt(d, ei::pnegate(half)), one, zero);
+  return ei::psub(ei::padd(k0, up), down);
 }
 EIGEN_STRONG_INLINE double round_to_nearest(double t) { return std::trunc(t + std::copysign(0.5, t)); }
-#if defined(EIGEN_VECTORIZE_SSE4_1)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_SSE4_1)
 EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest(const ei::Packet2d& t) {
   return _mm_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
-#elif defined(EIGEN_VECTORIZE_SSE2)
+#elif ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_SSE2)
 EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest(const ei::Packet2d& t) {
   const __m128d half = _mm_or_pd(_mm_and_pd(t, _mm_set1_pd(-0.0)), _mm_set1_pd(0.5));
   return _mm_cvtepi32_pd(_mm_cvttpd_epi32(_mm_add_pd(t, half)));
 }
 #endif
-#if defined(EIGEN_VECTORIZE_AVX)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX)
 EIGEN_STRONG_INLINE ei::Packet4d round_to_nearest(const ei::Packet4d& t) {
   return _mm256_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
 #endif
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX512)
 EIGEN_STRONG_INLINE ei::Packet8d round_to_nearest(const ei::Packet8d& t) {
   return _mm512_maskz_roundscale_pd(__mmask8(0xFF), t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
+#endif
+#if ACTIV_NATIVE_NEON64
+EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest(const ei::Packet2d& t) { return vrndnq_f64(t); }
 #endif
 
 /// 2^k from a double s whose significand holds the biased exponent: s = 1.5*2^52 + (1023 + k)
@@ -277,25 +317,30 @@ EIGEN_STRONG_INLINE double pow2_from_biased(double s) {
   std::memcpy(&s, &bits, sizeof bits);
   return s;
 }
-#if defined(EIGEN_VECTORIZE_SSE2)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_SSE2)
 EIGEN_STRONG_INLINE ei::Packet2d pow2_from_biased(const ei::Packet2d& s) {
   return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(s), 52));
 }
 #endif
-#if defined(EIGEN_VECTORIZE_AVX2)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX2)
 EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased(const ei::Packet4d& s) {
   return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(s), 52));
 }
-#elif defined(EIGEN_VECTORIZE_AVX)
+#elif ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX)
 EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased(const ei::Packet4d& s) {  // AVX1: no 256-bit integer shift
   const __m128d lo = pow2_from_biased(ei::Packet2d(_mm256_castpd256_pd128(s)));
   const __m128d hi = pow2_from_biased(ei::Packet2d(_mm256_extractf128_pd(s, 1)));
   return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1);
 }
 #endif
-#if defined(EIGEN_VECTORIZE_AVX512)
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_AVX512)
 EIGEN_STRONG_INLINE ei::Packet8d pow2_from_biased(const ei::Packet8d& s) {
   return _mm512_castsi512_pd(_mm512_maskz_slli_epi64(__mmask8(0xFF), _mm512_castpd_si512(s), 52));
+}
+#endif
+#if ACTIV_NATIVE_NEON64
+EIGEN_STRONG_INLINE ei::Packet2d pow2_from_biased(const ei::Packet2d& s) {
+  return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(s), 52));
 }
 #endif
 
