@@ -145,20 +145,20 @@ TYPED_TEST(DoubleExtremeRanges, ScalarPathWithin2UlpOfMpfr) {
                       scalar_path_results<Fn>(extreme_inputs<Fn>()), this->references_);
 }
 
-// gelu_tanh's cubic coefficient is the decimal 0.044715 of its definition, not the double nearest
-// to it (0.04471499999999999780...). The left tail is ill-conditioned in that coefficient: the
-// result is ~x*e^z with z ~ 2*sqrt(2/pi)*0.044715*x^3, so a relative change d of the coefficient
-// moves the result by ~|z|*d relative, and the two readings differ by ~20 ULP at x = -10 and ~300
-// ULP at x = -21.14. A reference or a kernel built from the literal 0.044715 in double therefore
-// disagrees with activ in the tail by that much; activ and its MPFR reference use the decimal.
-// The value at x = -21.141298549457105 is mpmath's at 300 bits (-7.1163109557628990968e-307 with
-// the decimal; -7.1163109557631347408e-307 with the double), rounded to double.
-double gelu_tanh_with_double_coefficient(double x) {
+// gelu_tanh's cubic coefficient is the double nearest to 0.044715 (0.044714999999999997804...),
+// as frameworks evaluate the literal, not the decimal 0.044715. The left tail is ill-conditioned
+// in that coefficient: the result is ~x*e^z with z ~ 2*sqrt(2/pi)*0.044715*x^3, so a relative
+// change d of the coefficient moves the result by ~|z|*d relative, and the two readings differ by
+// ~20 ULP at x = -10 and ~300 ULP at x = -21.14. A kernel built on the decimal (as activ once
+// was) returns -7.1163109557628989e-307 at x = -21.141298549457105, 298 ULP from the value with
+// the double, -7.1163109557631345e-307 (MPFR at 400 bits through x/(1 + e^-z), both readings).
+double gelu_tanh_with_decimal_coefficient(double x) {
   mpfr_t t, u;
   mpfr_inits2(kMpfrPrecision, t, u, static_cast<mpfr_ptr>(nullptr));
-  mpfr_set_d(u, x, MPFR_RNDN);
-  mpfr_pow_ui(t, u, 3, MPFR_RNDN);
-  mpfr_mul_d(t, t, 0.044715, MPFR_RNDN);  // the double nearest to 0.044715
+  mpfr_set_str(u, "0.044715", 10, MPFR_RNDN);  // the decimal, to kMpfrPrecision bits
+  mpfr_mul_d(t, u, x, MPFR_RNDN);
+  mpfr_mul_d(t, t, x, MPFR_RNDN);
+  mpfr_mul_d(t, t, x, MPFR_RNDN);
   mpfr_add_d(t, t, x, MPFR_RNDN);
   mpfr_const_pi(u, MPFR_RNDN);
   mpfr_ui_div(u, 2, u, MPFR_RNDN);
@@ -174,17 +174,33 @@ double gelu_tanh_with_double_coefficient(double x) {
   return r;
 }
 
-TEST(GeluTanhDefinition, CubicCoefficientIsTheDecimal0p044715NotItsNearestDouble) {
+TEST(GeluTanhDefinition, CubicCoefficientIsTheDoubleNearest0p044715) {
   const double x0 = -21.141298549457105;
-  EXPECT_EQ(activ::GeluTanh{}(x0), -7.1163109557628989e-307);
+  EXPECT_EQ(GeluTanhFn::reference<double>(x0), -7.1163109557631345e-307);
+  EXPECT_LE(ulp_distance(activ::GeluTanh{}(x0), -7.1163109557631345e-307), kMaxUlpDouble);
   for (double x : {-10.0, -15.0, -20.0, -21.0, x0}) {
     const double got = activ::GeluTanh{}(x);
-    const double decimal = GeluTanhFn::reference<double>(x);
-    const double nearest_double = gelu_tanh_with_double_coefficient(x);
-    EXPECT_LE(ulp_distance(got, decimal), kMaxUlpDouble) << show(x);
+    const double want = GeluTanhFn::reference<double>(x);
+    const double decimal = gelu_tanh_with_decimal_coefficient(x);
+    EXPECT_LE(ulp_distance(got, want), kMaxUlpDouble) << show(x);
     // The two readings are far apart here: this test tells them apart.
-    EXPECT_GE(ulp_distance(decimal, nearest_double), std::uint64_t(15)) << show(x);
+    EXPECT_GE(ulp_distance(want, decimal), std::uint64_t(15)) << show(x);
   }
+}
+
+// [-22, -20.5], where the result is normal and its e^z is near or below the subnormal range, and
+// where the two readings of the coefficient differ by hundreds of ULP: 10^5 evenly spaced inputs.
+TEST(GeluTanhDefinition, DenseLeftTailWithin2UlpOfMpfr) {
+  constexpr int n = 100000;
+  std::vector<double> xs(n);
+  for (int k = 0; k < n; ++k) xs[std::size_t(k)] = -22.0 + 1.5 * k / (n - 1);
+  std::vector<double> want(xs.size());
+  std::transform(xs.begin(), xs.end(), want.begin(),
+                 [](double x) { return GeluTanhFn::reference<double>(x); });
+  expect_within_bound("gelu_tanh double [-22, -20.5] packet", xs,
+                      packet_path_results<GeluTanhFn>(xs), want);
+  expect_within_bound("gelu_tanh double [-22, -20.5] scalar", xs,
+                      scalar_path_results<GeluTanhFn>(xs), want);
 }
 
 }  // namespace

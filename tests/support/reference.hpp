@@ -28,9 +28,10 @@ inline double non_finite_limit(double x, double at_plus_inf, bool negative_zero_
 
 namespace ref {
 
-// sqrt(2/pi) and the cubic coefficient of the tanh approximation (Hendrycks & Gimpel 2016).
+// sqrt(2/pi) and the cubic coefficient of the tanh approximation (Hendrycks & Gimpel 2016): the
+// double nearest to 0.044715, as frameworks evaluate it (docs/design.md §1).
 inline constexpr long double kSqrt2OverPi = 0.797884560802865355879892119868763737L;
-inline constexpr long double kGeluTanhCubic = 0.044715L;
+inline constexpr long double kGeluTanhCubic = 0.044715;  // a double literal, on purpose
 
 // Each function is evaluated in R: double for the float references, long double (x86: 64-bit
 // significand) where a double check over a moderate range can do without MPFR.
@@ -78,7 +79,7 @@ class MpfrReference {
   // first and checks that the rounding is decided, tests/sweep/activ_sweep_double.cpp).
   explicit MpfrReference(mpfr_prec_t precision = kMpfrPrecision) {
     mpfr_inits2(precision, x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
-    mpfr_set_str(cubic_, "0.044715", 10, MPFR_RNDN);
+    mpfr_set_ld(cubic_, ref::kGeluTanhCubic, MPFR_RNDN);  // exact: a double
   }
   ~MpfrReference() {
     mpfr_clears(x_, t_, u_, r_, cubic_, static_cast<mpfr_ptr>(nullptr));
@@ -173,7 +174,7 @@ class MpfrReference {
   }
 
   mpfr_t x_, t_, u_, r_;
-  mpfr_t cubic_;  // 0.044715 to kMpfrPrecision bits
+  mpfr_t cubic_;  // the double nearest to 0.044715, exactly
 };
 
 // The calling thread's MPFR evaluator.
