@@ -1,5 +1,5 @@
 // activ in non-default floating-point environments: FTZ and DAZ (x86 MXCSR, as -ffast-math and
-// many inference runtimes set them) and the three directed rounding modes (fesetround; on x86-64
+// many inference runtimes set them; on aarch64 FPCR.FZ, which is both at once) and the three directed rounding modes (fesetround; on x86-64
 // it sets MXCSR, which the SSE/AVX arithmetic uses). Every function, float and double, through
 // the packet path and the scalar operator(), and every GLU variant in every form, on a sample with
 // every binade of both signs, subnormal inputs and results, the underflow tails and ±max.
@@ -260,7 +260,7 @@ class FpEnvironmentTest : public ::testing::Test {
   }
 
   void check_all_paths(const FpEnvironment& env) {
-    if (!can_set(env)) GTEST_SKIP() << env.name << " needs x86's MXCSR";
+    if (const char* why = cannot_set(env)) GTEST_SKIP() << env.name << ": " << why;
     const std::vector<T> packet = check(env, 0), scalar = check(env, 1);
     // docs/design.md §5's determinism (both paths give the same bits) holds in every environment. Under
     // directed rounding that needed the scaled words of double gelu kept rounded (GCC contracted
@@ -315,10 +315,14 @@ TEST(ParameterConversion, RoundsToNearestInEveryEnvironment) {
   }
 }
 
+// (On aarch64 the flags checked are FPCR's FZ bit instead of MXCSR's.)
 TEST(FpEnvironmentGuard, RestoresRoundingModeAndMxcsr) {
   const int rounding = std::fegetround();
 #if ACTIV_TEST_HAVE_MXCSR
   const unsigned csr = _mm_getcsr();
+#endif
+#if ACTIV_TEST_HAVE_FPCR
+  const std::uint64_t fpcr = get_fpcr();
 #endif
   for (const FpEnvironment& env : kNonDefaultEnvironments) {
     if (!can_set(env)) continue;
@@ -329,15 +333,22 @@ TEST(FpEnvironmentGuard, RestoresRoundingModeAndMxcsr) {
 #if ACTIV_TEST_HAVE_MXCSR
       EXPECT_EQ((_mm_getcsr() >> 15) & 1u, unsigned(env.ftz)) << env.name;
       EXPECT_EQ((_mm_getcsr() >> 6) & 1u, unsigned(env.daz)) << env.name;
-      // The switch is real: 1 + 2^-60 rounds away from 1 only upward; DAZ reads a subnormal as 0.
+#endif
+#if ACTIV_TEST_HAVE_FPCR
+      EXPECT_EQ((get_fpcr() & kFpcrFz) != 0, env.flushes()) << env.name;
+#endif
+      // The switch is real: 1 + 2^-60 rounds away from 1 only upward; DAZ reads a subnormal as 0
+      // (and FTZ flushes the subnormal product).
       volatile double one = 1.0, tiny = 0x1p-60, subnormal = 0x1p-1060;
       EXPECT_EQ(one + tiny > 1.0, env.rounding == FE_UPWARD) << env.name;
       EXPECT_EQ(subnormal * one == 0.0, env.daz || env.ftz) << env.name;
-#endif
     }
     EXPECT_EQ(std::fegetround(), rounding);
 #if ACTIV_TEST_HAVE_MXCSR
     EXPECT_EQ(_mm_getcsr(), csr);
+#endif
+#if ACTIV_TEST_HAVE_FPCR
+    EXPECT_EQ(get_fpcr(), fpcr);
 #endif
   }
 }
@@ -374,15 +385,23 @@ void glu_inputs(Mat<T>& V, Mat<T>& G) {
   for (std::size_t i = 0; i < xs.size(); i += 37) {
     if (std::isfinite(xs[i])) gates.push_back(xs[i]);
   }
-  const T values[] = {T(1),         T(-1),          T(0.5),        T(-3.75),     T(7),
-                      T(0),         T(-0.0),        L::denorm_min(), -L::min(),  T(1e-3),
-                      T(-2.5e-30),  T(1e30),        T(-6e37),      T(12.125),    T(-1.5)};
+  // Converted one by one at run time, not in an array initializer: in a file compiled with
+  // -frounding-math, GCC 12 leaves an inexact conversion there unfolded (T(1e-3) for float; the
+  // long double literal behind numeric_limits<double>::denorm_min() on aarch64) and emits it at
+  // the width of its operand, so the array held other values than these (the bits of the double
+  // 1e-3 read as floats, on x86 too) and, on aarch64, the constants placed after it in the same
+  // section-anchored block were read at wrong offsets (kD as 1e30: std::bad_alloc).
+  std::vector<T> values;
+  for (double v : {1.0, -1.0, 0.5, -3.75, 7.0, 0.0, -0.0}) values.push_back(static_cast<T>(v));
+  values.push_back(L::denorm_min());
+  values.push_back(-L::min());
+  for (double v : {1e-3, -2.5e-30, 1e30, -6e37, 12.125, -1.5}) values.push_back(static_cast<T>(v));
   V.resize(kRows, kD);
   G.resize(kRows, kD);
   std::size_t k = 0;
   for (Eigen::Index i = 0; i < kRows; ++i) {
     for (Eigen::Index j = 0; j < kD; ++j, ++k) {
-      V(i, j) = values[k % std::size(values)];
+      V(i, j) = values[k % values.size()];
       G(i, j) = gates[(k * 7919) % gates.size()];
     }
   }

@@ -1,7 +1,8 @@
 // Instruction-set guard for the test variants (docs/design.md §4: the bounds hold for the x86-64
 // baseline, AVX2 + FMA and AVX-512). The build defines ACTIV_TEST_ISA as "baseline", "avx2",
-// "avx512" or "generic" (activ's generic packet path forced, on AVX2 + FMA) on x86-64, "neon" on
-// aarch64, "vsx" on ppc64le, with matching compiler flags. This header
+// "avx512" or "generic" (activ's generic packet path forced, on AVX2 + FMA) on x86-64, "neon" and
+// "scalar" (-DEIGEN_DONT_VECTORIZE: no packets, every FMA the compiler contracts) on aarch64,
+// "vsx" on ppc64le, with matching compiler flags. This header
 //  - refuses to compile when the flags do not match the name (a mislabelled variant would test
 //    the wrong instruction set and still pass), and
 //  - gives main() (run_tests_for_isa), which returns 77 (CTest SKIP_RETURN_CODE) without running
@@ -55,6 +56,12 @@ inline constexpr bool kCompiledForNeon64 =
 #else
     false;
 #endif
+inline constexpr bool kEigenVectorizes =
+#if defined(EIGEN_VECTORIZE)
+    true;
+#else
+    false;
+#endif
 inline constexpr bool kCompiledForVsx =
 #if defined(__powerpc64__) && defined(EIGEN_VECTORIZE_VSX)
     true;
@@ -64,14 +71,18 @@ inline constexpr bool kCompiledForVsx =
 
 static_assert(same_string(kTestIsa, "baseline") || same_string(kTestIsa, "avx2") ||
                   same_string(kTestIsa, "avx512") || same_string(kTestIsa, "generic") ||
-                  same_string(kTestIsa, "neon") || same_string(kTestIsa, "vsx"),
-              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\" or \"vsx\"");
+                  same_string(kTestIsa, "neon") || same_string(kTestIsa, "scalar") ||
+                  same_string(kTestIsa, "vsx"),
+              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\", "
+              "\"scalar\" or \"vsx\"");
 static_assert(same_string(kTestIsa, "generic") == kGenericPacketPath,
               "ACTIV_GENERIC_PACKET_PATH is defined for the generic variant, and only there");
 static_assert(!same_string(kTestIsa, "generic") || (kCompiledForAvx2 && !kCompiledForAvx512),
               "the generic variant must be built with -mavx2 -mfma and without AVX-512");
 static_assert(!same_string(kTestIsa, "neon") || kCompiledForNeon64,
               "the neon variant is aarch64 with Eigen's NEON packets");
+static_assert(same_string(kTestIsa, "scalar") == !kEigenVectorizes,
+              "the scalar variant is built with -DEIGEN_DONT_VECTORIZE, and only it");
 static_assert(!same_string(kTestIsa, "vsx") || kCompiledForVsx,
               "the vsx variant is ppc64le with Eigen's VSX packets");
 static_assert(!same_string(kTestIsa, "baseline") || !kCompiledWithAvxOrFma,

@@ -1,7 +1,7 @@
 // activ_sweep — the exhaustive float32 accuracy sweep of docs/design.md §4, run on demand (not a test).
 //
 // For each function it evaluates every float input (all 2^32 bit patterns, or the floats of
-// --range lo hi) through activ's packet path — blocks of 4096 inputs in an Eigen array — and
+// --range lo hi; with --stride S, every S-th of them, from the first) through activ's packet path — blocks of 4096 inputs in an Eigen array — and
 // compares each result with the reference: the function in double with libm, rounded once to
 // float (support/reference.hpp; near a rounding tie the direction is settled by MPFR when built
 // with ACTIV_SWEEP_MPFR, else by the same definition in long double). Every 16th input is also
@@ -10,7 +10,7 @@
 // mismatches (bits, NaN payloads included) and the time. Exit status 1 when a bound or a
 // bit-identity is broken.
 //
-//   activ_sweep [--func NAME]... [--threads N] [--range LO HI]
+//   activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]
 //   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)
 #include "support/accuracy.hpp"
 #include "support/functions.hpp"
@@ -42,14 +42,18 @@ struct Options {
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   bool ranged = false;
   float lo = 0, hi = 0;
+  std::uint64_t stride = 1;
 };
 
-// The inputs of a run: position j of the sweep is a float's bit pattern.
+// The inputs of a run: input j of the sweep is the float at position j * stride (a bit pattern,
+// or with --range an ordered position from the range's first float).
 struct Inputs {
   std::uint64_t count;
   bool ranged;
   std::int64_t first;  // ordered position of the first input, with --range
+  std::uint64_t stride = 1;
   std::uint32_t bits(std::uint64_t j) const {
+    j *= stride;
     if (!ranged) return std::uint32_t(j);  // every pattern: -0 and every NaN included
     const std::int64_t pos = first + std::int64_t(j);
     return pos < 0 ? 0x80000000u | std::uint32_t(-pos) : std::uint32_t(pos);
@@ -183,7 +187,7 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
-               "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI]\n"
+               "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
                "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)\n",
                why);
   std::exit(2);
@@ -206,6 +210,10 @@ Options parse(int argc, char** argv) {
       opt.hi = std::strtof(argv[i + 2], nullptr);
       i += 2;
       if (!(opt.lo <= opt.hi)) usage("--range needs LO <= HI");
+    } else if (a == "--stride" && i + 1 < argc) {
+      const long long stride = std::atoll(argv[++i]);
+      if (stride < 1) usage("--stride needs S >= 1");
+      opt.stride = std::uint64_t(stride);
     } else {
       usage(("unknown argument " + a).c_str());
     }
@@ -220,14 +228,19 @@ int main_(int argc, char** argv) {
   if (opt.ranged) {
     inputs = {std::uint64_t(ordered(opt.hi) - ordered(opt.lo) + 1), true, ordered(opt.lo)};
   }
+  inputs.stride = opt.stride;
+  inputs.count = (inputs.count + opt.stride - 1) / opt.stride;
   std::vector<Row> rows;
   run_selected(AccuracyFunctionList{}, opt, inputs, rows);
 
   std::printf(
-      "activ float32 sweep: %s; Eigen SIMD: %s; %s; %u threads; reference: double libm, "
+      "activ float32 sweep: %s%s; Eigen SIMD: %s; %s; %u threads; reference: double libm, "
       "ties settled by %s\n\n",
       opt.ranged ? ("every float in [" + show(opt.lo) + ", " + show(opt.hi) + "]").c_str()
                  : "all 2^32 inputs",
+      opt.stride == 1 ? ""
+                      : (": every " + std::to_string(opt.stride) + "th, " +
+                         std::to_string(inputs.count) + " inputs").c_str(),
       Eigen::SimdInstructionSetsInUse(), "compiler " __VERSION__, opt.threads,
 #ifdef ACTIV_SWEEP_MPFR
       "MPFR"
