@@ -67,12 +67,12 @@
 #include <string>
 #include <type_traits>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_dense.hpp"
-#include "activ/detail/glu_layout.hpp"
-#include "activ/detail/glu_oai.hpp"
-#include "activ/detail/glu_variant.hpp"
-#include "activ/detail/glu_views.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/dense.hpp"
+#include "activ/detail/glu/layout.hpp"
+#include "activ/detail/glu/oai.hpp"
+#include "activ/detail/glu/variant.hpp"
+#include "activ/detail/glu/views.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"
 #include "activ/identity.hpp"

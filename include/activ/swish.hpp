@@ -3,7 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
-#include "activ/detail/logistic_kernel.hpp"
+#include "activ/detail/math/logistic.hpp"
 #include "activ/detail/unary_functor.hpp"
 
 namespace activ {

@@ -24,7 +24,7 @@
 
 #include <unsupported/Eigen/CXX11/Tensor>
 
-#include "activ/detail/glu_tensor.hpp"
+#include "activ/detail/glu/tensor.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"
 #include "activ/glu.hpp"

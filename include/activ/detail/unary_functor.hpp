@@ -6,7 +6,7 @@
 // strided access, unaligned heads) and its vectorized path perform identical arithmetic.
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/packet.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
 

@@ -19,8 +19,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
 

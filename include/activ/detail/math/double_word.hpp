@@ -6,7 +6,7 @@
 // "Tight and rigorous error bounds for basic building blocks of double-word arithmetic" (2017).
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/packet.hpp"
 
 namespace activ {
 namespace detail {

@@ -9,8 +9,8 @@
 
 #include <type_traits>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/layout.hpp"
 
 namespace activ {
 namespace detail {

@@ -18,7 +18,7 @@
 // would cost |arg| * 2^-53 relative error (~360 ULP at x = -38).
 #pragma once
 
-#include "activ/detail/double_word.hpp"
+#include "activ/detail/math/double_word.hpp"
 
 namespace activ {
 namespace detail {

@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
 
 namespace activ {
 namespace detail {

@@ -22,9 +22,9 @@
 //           which 1/R - 2a grows only like 0.51a), deg P = 11, deg Q = 10, fit error 9.2e-19.
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/exp_kernel.hpp"
-#include "activ/detail/widen.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/exp.hpp"
+#include "activ/detail/math/widen.hpp"
 
 namespace activ {
 namespace detail {

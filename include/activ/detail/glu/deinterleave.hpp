@@ -10,7 +10,7 @@
 // even columns, lane 1 = odd columns); the GLU functor that consumes them does not know.
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/packet.hpp"
 
 namespace activ {
 namespace detail {

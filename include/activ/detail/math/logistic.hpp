@@ -18,9 +18,9 @@
 // normal, e.g. silu in [-715, -708.4], gelu_tanh in [-21.18, -21.15].)
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/exp_kernel.hpp"
-#include "activ/detail/widen.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/exp.hpp"
+#include "activ/detail/math/widen.hpp"
 
 namespace activ {
 namespace detail {

@@ -27,11 +27,11 @@
 #include <type_traits>
 #include <utility>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_deinterleave.hpp"
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
-#include "activ/detail/glu_owned.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/deinterleave.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
+#include "activ/detail/glu/owned.hpp"
 
 namespace activ {
 namespace detail {

@@ -19,8 +19,8 @@
 // beyond the logistic kernel's range), so x is clamped there for z.
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/logistic_kernel.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/logistic.hpp"
 
 namespace activ {
 namespace detail {

@@ -14,7 +14,7 @@
 
 #include <Eigen/Core>
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/packet.hpp"
 #include "activ/detail/unary_functor.hpp"
 #include "activ/swish.hpp"
 

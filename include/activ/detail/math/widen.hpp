@@ -9,7 +9,7 @@
 // round each lane once in the current rounding mode (double -> float): the same results.
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/packet.hpp"
 
 namespace activ {
 namespace detail {
