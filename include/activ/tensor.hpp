@@ -30,6 +30,7 @@
 #include "activ/glu.hpp"
 #include "activ/relu.hpp"
 #include "activ/sigmoid.hpp"
+#include "activ/silu.hpp"
 #include "activ/swish.hpp"
 
 namespace activ {

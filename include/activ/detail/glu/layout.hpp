@@ -1,33 +1,30 @@
-// The three layout tags of the fused GLU input, and the trait that recognizes them.
+// The three orders of value and gate in a fused GLU input, as the GLU layer sees them: the public
+// layout tags (activ/layout.hpp) each name one, and everything below the public API works on
+// the order alone.
 #pragma once
 
 #include <type_traits>
 
 namespace activ {
-
-/// [value | gate]: value = first half of the last dimension, gate = second half. The default;
-/// PyTorch's F.glu and diffusers' GEGLU (`hidden, gate = h.chunk(2, -1)`).
-struct value_first_t {
-  explicit constexpr value_first_t() = default;
-};
-/// [gate | value]: ggml's default order, Phi-3's fused gate_up_proj.
-struct gate_first_t {
-  explicit constexpr gate_first_t() = default;
-};
-/// g0 v0 g1 v1 ...: gate at even positions, value at odd ones (GPT-OSS: x[..., ::2], x[..., 1::2]).
-struct interleaved_t {
-  explicit constexpr interleaved_t() = default;
-};
-
-inline constexpr value_first_t value_first{};
-inline constexpr gate_first_t gate_first{};
-inline constexpr interleaved_t interleaved{};
-
 namespace detail {
-template <class T>
-inline constexpr bool is_glu_layout_v = std::is_same_v<T, value_first_t> ||
-                                        std::is_same_v<T, gate_first_t> ||
-                                        std::is_same_v<T, interleaved_t>;
-}  // namespace detail
 
+/// value_first: [value | gate]; gate_first: [gate | value]; interleaved: g0 v0 g1 v1 ...
+enum class glu_order { value_first, gate_first, interleaved };
+
+/// An order as a type, for overloads on it.
+template <glu_order Order>
+struct glu_order_tag {
+  static constexpr glu_order order = Order;
+};
+
+/// True for a layout tag: a type with a static `order` of type glu_order.
+template <class T, class = void>
+struct is_glu_layout : std::false_type {};
+template <class T>
+struct is_glu_layout<T, std::enable_if_t<std::is_same_v<decltype(T::order), const glu_order>>>
+    : std::true_type {};
+template <class T>
+inline constexpr bool is_glu_layout_v = is_glu_layout<T>::value;
+
+}  // namespace detail
 }  // namespace activ

@@ -79,21 +79,21 @@ struct glu_input<T, std::enable_if_t<is_tensor_v<T>>> {
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, value_first_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::value_first>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     return slice_last(t, e, 0, d).binaryExpr(slice_last(t, e, d, d), f);
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, gate_first_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::gate_first>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     return slice_last(t, e, d, d).binaryExpr(slice_last(t, e, 0, d), f);
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, interleaved_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::interleaved>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     Eigen::array<Index, kRank> step;

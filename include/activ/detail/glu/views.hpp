@@ -32,8 +32,8 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
                  D::IsVectorAtCompileTime ? "elements" : "columns");
   }
   const Eigen::Index d = length / 2;
-  const bool first = (which == glu_half::value) == std::is_same_v<Layout, value_first_t>;
-  if constexpr (kColumnVector && !std::is_same_v<Layout, interleaved_t>) {
+  const bool first = (which == glu_half::value) == (Layout::order == glu_order::value_first);
+  if constexpr (kColumnVector && Layout::order != glu_order::interleaved) {
     return h.segment(first || h.size() == 0 ? 0 : d, d);
   } else if constexpr (kColumnVector) {
     static_assert((int(D::Flags) & Eigen::DirectAccessBit) && (int(D::Flags) & Eigen::LvalueBit),
@@ -47,7 +47,7 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
     const Eigen::Index lane = which == glu_half::gate ? 0 : 1;  // element k is h(2k + lane)
     auto* base = h.size() == 0 ? h.data() : h.data() + lane * h.innerStride();
     return Map(base, d, Eigen::InnerStride<>(2 * h.innerStride()));
-  } else if constexpr (!std::is_same_v<Layout, interleaved_t>) {
+  } else if constexpr (Layout::order != glu_order::interleaved) {
     // (An input without elements keeps column 0: offsetting its null data() is undefined.)
     return h.middleCols(first || h.size() == 0 ? 0 : d, d);
   } else {
