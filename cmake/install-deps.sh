@@ -4,13 +4,15 @@
 #
 #   bash cmake/install-deps.sh demo   a compiler, CMake, Ninja and Eigen: enough for the examples
 #   bash cmake/install-deps.sh        all of it: + GoogleTest, MPFR, Google Benchmark, pkg-config,
-#                                     and Clang with its sanitizer runtime (every preset)
+#                                     Clang with its sanitizer runtime (every preset) and
+#                                     clang-format-14 (the formatting check)
 set -euo pipefail
 
 packages=(cmake ninja-build g++ libeigen3-dev)
 case "${1:-all}" in
   demo) ;;
-  all) packages+=(libgtest-dev libmpfr-dev libgmp-dev libbenchmark-dev pkg-config clang libclang-rt-14-dev) ;;
+  all) packages+=(libgtest-dev libmpfr-dev libgmp-dev libbenchmark-dev pkg-config clang libclang-rt-14-dev
+        clang-format-14) ;;
   *) echo "usage: $0 [demo|all]" >&2; exit 2 ;;
 esac
 

@@ -12,6 +12,7 @@
 
 #include "support/isa_guard.hpp"
 #include "support/parallel.hpp"
+#include "support/glu_cases.hpp"
 #include "support/glu_reference.hpp"
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
@@ -42,8 +43,7 @@ using RowMat = Eigen::Matrix<T, Dynamic, Dynamic, Eigen::RowMajor>;
 // The variants' parameters, as the reference knows them (Gate and the evaluators:
 // support/glu_reference.hpp).
 
-constexpr double kSwishBeta = 1.702;  // swiglu's explicit-beta case
-constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;
+constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;  // swiglu_oai's defaults
 
 // The variant's parameters as activ rounds them: to the scalar type first.
 template <class T>
@@ -63,7 +63,7 @@ template <class T>
 Reference<T> reference(Gate gate, bool oai, T value, T gate_in) {
   double v = value, g = gate_in;
   if (oai) oai_clamp(v, g, as_type<T>(kOaiLimit));  // (min(g, L)·σ(α·min(g, L)))·(clamp(v, −L, L) + 1)
-  const double beta = as_type<T>(oai ? kOaiAlpha : kSwishBeta);
+  const double beta = as_type<T>(oai ? kOaiAlpha : kSwiGluBeta);
   const GluReference<T> r = glu_reference<T>(gate, v, g, oai ? 1.0 : 0.0, beta);
   // The underflow slack (file comment) is for finite products only.
   return {r.out, std::isfinite(v) && std::isfinite(g) && r.gate_underflows};
@@ -118,50 +118,6 @@ void as_matrices(const Pairs<T>& p, Mat<T>& V, Mat<T>& G) {
   }
 }
 
-enum class Form { value_first, gate_first, interleaved_col_major, interleaved_row_major, two_input };
-constexpr Form kForms[] = {Form::value_first, Form::gate_first, Form::interleaved_col_major,
-                           Form::interleaved_row_major, Form::two_input};
-
-const char* form_name(Form f) {
-  switch (f) {
-    case Form::value_first: return "value_first";
-    case Form::gate_first: return "gate_first";
-    case Form::interleaved_col_major: return "interleaved (col-major)";
-    case Form::interleaved_row_major: return "interleaved (row-major)";
-    case Form::two_input: return "two-input";
-  }
-  return "?";
-}
-
-// Evaluates `call` (a generic lambda forwarding to one activ variant) in one form.
-template <class T, class Call>
-Mat<T> evaluate(Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
-  const Eigen::Index rows = V.rows(), d = V.cols();
-  Mat<T> h(rows, 2 * d);
-  switch (form) {
-    case Form::value_first:
-      h << V, G;
-      return call(h, activ::value_first);
-    case Form::gate_first:
-      h << G, V;
-      return call(h, activ::gate_first);
-    case Form::interleaved_col_major:
-    case Form::interleaved_row_major:
-      for (Eigen::Index j = 0; j < d; ++j) {
-        h.col(2 * j) = G.col(j);
-        h.col(2 * j + 1) = V.col(j);
-      }
-      if (form == Form::interleaved_row_major) {
-        const RowMat<T> hr = h;
-        return call(hr, activ::interleaved);
-      }
-      return call(h, activ::interleaved);
-    case Form::two_input:
-      return call(V, G);
-  }
-  return {};
-}
-
 // Whether got is within the file comment's bound of want, the reference of (value, gate):
 // 3 ULP, plus the gate's absolute error times |value| where Gate(gate) underflows.
 template <class T>
@@ -194,7 +150,7 @@ void check_variant(const char* name, Gate gate, bool oai, Call call) {
 
   const char* type = std::is_same_v<T, float> ? "float" : "double";
   for (Form form : kForms) {
-    const Mat<T> got = evaluate<T>(form, V, G, call);
+    const Mat<T> got = call_in_form<T>(form, V, G, call);
     ASSERT_EQ(got.rows(), V.rows());
     ASSERT_EQ(got.cols(), V.cols());
     std::uint64_t worst = 0, failures = 0;
@@ -228,26 +184,13 @@ Mat<typename Xpr::Scalar> eval(const Xpr& x) {
   return x;
 }
 
-// One generic call per variant: (h, layout) or (value, gate), the variant's parameters last.
+// Every variant, called as (h, layout) or (value, gate) with its parameters last.
 template <class T>
 void check_all_variants() {
-  check_variant<T>("geglu", Gate::gelu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::geglu(a, b)); });
-  check_variant<T>("geglu_tanh", Gate::gelu_tanh, false,
-                   [](const auto& a, const auto& b) { return eval(activ::geglu_tanh(a, b)); });
-  check_variant<T>("swiglu", Gate::silu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::swiglu(a, b)); });
-  check_variant<T>("swiglu1702", Gate::swish, false, [](const auto& a, const auto& b) {
-    return eval(activ::swiglu(a, b, kSwishBeta));
-  });
-  check_variant<T>("reglu", Gate::relu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::reglu(a, b)); });
-  check_variant<T>("glu", Gate::sigmoid, false,
-                   [](const auto& a, const auto& b) { return eval(activ::glu(a, b)); });
-  check_variant<T>("bilinear", Gate::identity, false,
-                   [](const auto& a, const auto& b) { return eval(activ::bilinear(a, b)); });
-  check_variant<T>("swiglu_oai", Gate::swish, true, [](const auto& a, const auto& b) {
-    return eval(activ::swiglu_oai(a, b, kOaiAlpha, kOaiLimit));
+  for_each_glu_variant([](const GluVariant& v, const auto& variant, auto... params) {
+    check_variant<T>(v.name, v.gate, v.oai, [&](const auto& a, const auto& b) {
+      return eval(variant(a, b, params...));
+    });
   });
 }
 
@@ -332,14 +275,9 @@ void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
 
 template <class T>
 void check_all_variants_1d() {
-  check_variant_1d<T>("geglu", Gate::gelu, false, activ::geglu);
-  check_variant_1d<T>("geglu_tanh", Gate::gelu_tanh, false, activ::geglu_tanh);
-  check_variant_1d<T>("swiglu", Gate::silu, false, activ::swiglu);
-  check_variant_1d<T>("swiglu1702", Gate::swish, false, activ::swiglu, kSwishBeta);
-  check_variant_1d<T>("reglu", Gate::relu, false, activ::reglu);
-  check_variant_1d<T>("glu", Gate::sigmoid, false, activ::glu);
-  check_variant_1d<T>("bilinear", Gate::identity, false, activ::bilinear);
-  check_variant_1d<T>("swiglu_oai", Gate::swish, true, activ::swiglu_oai, kOaiAlpha, kOaiLimit);
+  for_each_glu_variant([](const GluVariant& v, const auto& variant, auto... params) {
+    check_variant_1d<T>(v.name, v.gate, v.oai, variant, params...);
+  });
 }
 
 TEST(GluOneDimensional, FloatSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<float>(); }

@@ -101,15 +101,7 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-// "0x1.8p+1 (3) [bits 0x40400000]".
-template <class T>
-std::string show(T x) {
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "%a (%.*g) [bits 0x%llx]", double(x),
-                std::is_same_v<T, float> ? 9 : 17, double(x),
-                static_cast<unsigned long long>(bits_of(x)));
-  return buf;
-}
+using activ_test::show;  // "0x1.8p+1 (3) [bits 0x40400000]"
 
 // Reports a broken promise and aborts; libFuzzer then writes the input to crash-<sha1>.
 [[noreturn]] inline void fail(const std::string& what) {

@@ -41,6 +41,7 @@
 
 #include "fuzz/fuzz_common.hpp"
 #include "support/isa_guard.hpp"
+#include "support/glu_cases.hpp"
 #include "support/glu_reference.hpp"
 #include "support/ulp.hpp"
 
@@ -68,19 +69,9 @@ using activ_test::ulp_distance;
 // ---------------------------------------------------------------------------------------------
 // The variants and their reference.
 
-struct VariantInfo {
-  const char* name;
-  Gate gate;
-  bool oai;    // swiglu_oai: clamps, "+ 1", alpha and limit
-  bool exact;  // reglu, bilinear: one rounding
-};
-
-constexpr VariantInfo kVariants[] = {
-    {"activ::geglu", Gate::gelu, false, false},      {"activ::geglu_tanh", Gate::gelu_tanh, false, false},
-    {"activ::swiglu", Gate::silu, false, false},     {"activ::swiglu", Gate::swish, false, false},
-    {"activ::reglu", Gate::relu, false, true},       {"activ::glu", Gate::sigmoid, false, false},
-    {"activ::bilinear", Gate::identity, false, true}, {"activ::swiglu_oai", Gate::swish, true, false},
-};
+// The variants: support/glu_cases.hpp's list (run_variant below calls them in its order).
+using activ_test::GluVariant;
+using activ_test::kGluVariants;
 
 // The parameters as activ uses them: converted to the scalar type first.
 struct Params {
@@ -98,7 +89,7 @@ struct Expected {
 };
 
 template <class T>
-Expected<T> reference(const VariantInfo& var, const Params& p, T value, T gate_in) {
+Expected<T> reference(const GluVariant& var, const Params& p, T value, T gate_in) {
   double v = value, g = gate_in;
   if (var.oai) activ_test::oai_clamp(v, g, double(static_cast<T>(p.limit)));
   const activ_test::GluReference<T> r =
@@ -120,7 +111,7 @@ ReferenceCache<Expected<T>>& cache() {
 
 // (b) for one element.
 template <class T, class Where>
-void check_accuracy(const VariantInfo& var, int var_id, const Params& p, T v, T g, T got,
+void check_accuracy(const GluVariant& var, int var_id, const Params& p, T v, T g, T got,
                     const Where& where) {
   std::uint64_t tag = std::uint64_t(var_id) * 2 + (std::is_same_v<T, double> ? 1 : 0);
   tag = tag * 0x100000001B3ULL ^ bits_of(static_cast<T>(p.beta));
@@ -192,6 +183,13 @@ Call<V, P...> make_call(const V& v, P... p) {
 // Configuration decoded from the input.
 
 enum class Form { value_first, gate_first, interleaved, default_layout, two_input };
+
+// The public layout tag of a variant's default order.
+template <activ::detail::glu_order Order>
+using LayoutTag = std::conditional_t<
+    Order == activ::detail::glu_order::value_first, activ::value_first_t,
+    std::conditional_t<Order == activ::detail::glu_order::gate_first, activ::gate_first_t,
+                       activ::interleaved_t>>;
 // The input: a Map with unit inner stride and an outer stride (padding), a Map with both strides
 // dynamic, a Block of a larger matrix, a Map wrapped in an expression without storage
 // (unaryExpr(activ::Identity)), or a matrix product (x * I; column-major only). The two-input
@@ -204,7 +202,7 @@ enum class Dest { plain, into, in_place, into_padded };
 
 struct Config {
   int var_id = 0;
-  VariantInfo var{};
+  GluVariant var{};
   Params params;
   Form form = Form::value_first;
   bool row_major = false;
@@ -524,8 +522,9 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
         // The destination of in-place evaluation: the half in the layout actually used (the
         // variant's default one for DefaultLayout). half(true) is the gate half, which must
         // stay as it was.
-        using Used = std::conditional_t<std::is_same_v<L, DefaultLayout>,
-                                        typename std::decay_t<decltype(call.variant.spec)>::default_layout, L>;
+        constexpr activ::detail::glu_order kDefault =
+            std::decay_t<decltype(call.variant.spec)>::default_order;
+        using Used = std::conditional_t<std::is_same_v<L, DefaultLayout>, LayoutTag<kDefault>, L>;
         const auto half = [&](bool gate_side) {
           return gate_side ? activ::gate_half(h, Used{}) : activ::value_half(h, Used{});
         };
@@ -677,18 +676,22 @@ void run_call(const C& call, const Config& c, const std::vector<T>& pool) {
   return run_fused<T, Eigen::ColMajor>(call, c, pool);
 }
 
+// Variant c.var_id of the list, with the fuzzer's parameters in place of the list's: beta for
+// swiglu(beta), alpha (params.beta) and limit for swiglu_oai.
 template <class T>
 void run(const Config& c, const std::vector<T>& pool) {
-  switch (c.var_id) {
-    case 0: return run_call<T>(make_call(activ::geglu), c, pool);
-    case 1: return run_call<T>(make_call(activ::geglu_tanh), c, pool);
-    case 2: return run_call<T>(make_call(activ::swiglu), c, pool);
-    case 3: return run_call<T>(make_call(activ::swiglu, c.params.beta), c, pool);
-    case 4: return run_call<T>(make_call(activ::reglu), c, pool);
-    case 5: return run_call<T>(make_call(activ::glu), c, pool);
-    case 6: return run_call<T>(make_call(activ::bilinear), c, pool);
-    default: return run_call<T>(make_call(activ::swiglu_oai, c.params.beta, c.params.limit), c, pool);
-  }
+  int id = 0;
+  activ_test::for_each_glu_variant([&](const GluVariant&, const auto& variant, auto... fixed) {
+    if (id++ != c.var_id) return;
+    using Variant = std::decay_t<decltype(variant)>;
+    if constexpr (std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>>) {
+      run_call<T>(make_call(variant, c.params.beta, c.params.limit), c, pool);
+    } else if constexpr (sizeof...(fixed) > 0) {
+      run_call<T>(make_call(variant, c.params.beta), c, pool);
+    } else {
+      run_call<T>(make_call(variant), c, pool);
+    }
+  });
 }
 
 double decode_beta(std::uint8_t b, std::uint32_t mantissa) {
@@ -716,7 +719,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t b0 = r.byte(), b1 = r.byte(), b2 = r.byte(), b3 = r.byte(), b4 = r.byte(),
                      b5 = r.byte();
   c.var_id = (b0 & 0x7f) % 8;
-  c.var = kVariants[c.var_id];
+  c.var = kGluVariants[c.var_id];
   c.form = static_cast<Form>((b1 & 7) % 5);
   c.row_major = (b1 & 8) != 0;
   c.kind = static_cast<Kind>(((b1 >> 4) & 7) % 5);

@@ -28,15 +28,6 @@ constexpr std::uint64_t max_ulp() {
   return std::is_same_v<T, float> ? kMaxUlpFloat : kMaxUlpDouble;
 }
 
-// "%a (%.9g)" for float, "%a (%.17g)" for double.
-template <class T>
-std::string show(T x) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%a (%.*g)", double(x), std::is_same_v<T, float> ? 9 : 17,
-                double(x));
-  return buf;
-}
-
 template <class T>
 struct ErrorReport {
   std::size_t count = 0;
