@@ -35,9 +35,9 @@
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
-#include <activ/activ.hpp>
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
+#include <activ/activ.hpp>
 
 #include <cinttypes>
 #include <cmath>
@@ -193,8 +193,8 @@ struct Tally {
 
   void fail(const std::string& why, T x, T got, T want) {
     if (failures++ < 6) {
-      first_failures += "\n  " + why + ": x = " + show(x) + ", got " + show(got) + ", want " +
-                        show(want);
+      first_failures +=
+          "\n  " + why + ": x = " + show(x) + ", got " + show(got) + ", want " + show(want);
     }
   }
 };
@@ -227,7 +227,8 @@ class FpEnvironmentTest : public ::testing::Test {
         continue;
       }
       if (std::isfinite(want) && !std::isfinite(g)) {
-        t.fail(std::isnan(g) ? "NaN for a finite input" : "infinity for a finite result", x, g, want);
+        t.fail(std::isnan(g) ? "NaN for a finite input" : "infinity for a finite result", x, g,
+               want);
         continue;
       }
       const std::uint64_t d = ulp_distance(g, want);
@@ -248,7 +249,8 @@ class FpEnvironmentTest : public ::testing::Test {
     }
     const std::string what = Fn::name() + (std::is_same_v<T, float> ? " float " : " double ") +
                              env.name + (path == 0 ? " packet" : " scalar");
-    std::printf("%-34s max %" PRIu64 " ULP (bound %" PRIu64 ") over %zu inputs; flushed to 0: %zu;"
+    std::printf("%-34s max %" PRIu64 " ULP (bound %" PRIu64
+                ") over %zu inputs; flushed to 0: %zu;"
                 " known deviations: %zu; worst x = %s: got %s, want %s\n",
                 what.c_str(), t.max_ulp, bound, xs.size(), t.flushed, t.known,
                 show(t.worst_x).c_str(), show(t.worst_got).c_str(), show(t.worst_want).c_str());
@@ -292,10 +294,14 @@ TYPED_TEST(FpEnvironmentTest, FlushToZeroAndDenormalsAreZero) {
   this->check_all_paths(kNonDefaultEnvironments[0]);
 }
 TYPED_TEST(FpEnvironmentTest, FlushToZero) { this->check_all_paths(kNonDefaultEnvironments[1]); }
-TYPED_TEST(FpEnvironmentTest, DenormalsAreZero) { this->check_all_paths(kNonDefaultEnvironments[2]); }
+TYPED_TEST(FpEnvironmentTest, DenormalsAreZero) {
+  this->check_all_paths(kNonDefaultEnvironments[2]);
+}
 TYPED_TEST(FpEnvironmentTest, RoundUpward) { this->check_all_paths(kNonDefaultEnvironments[3]); }
 TYPED_TEST(FpEnvironmentTest, RoundDownward) { this->check_all_paths(kNonDefaultEnvironments[4]); }
-TYPED_TEST(FpEnvironmentTest, RoundTowardZero) { this->check_all_paths(kNonDefaultEnvironments[5]); }
+TYPED_TEST(FpEnvironmentTest, RoundTowardZero) {
+  this->check_all_paths(kNonDefaultEnvironments[5]);
+}
 
 // swish's beta (and swiglu_oai's alpha and limit) reach float lanes rounded to nearest in every
 // environment: the floats nearest to these doubles, found in the default mode, are what the
@@ -303,8 +309,9 @@ TYPED_TEST(FpEnvironmentTest, RoundTowardZero) { this->check_all_paths(kNonDefau
 // 2^-126·(1 + 2^-24) and 0.75·2^-126 are a tie just above the smallest normal float and a
 // subnormal result).
 TEST(ParameterConversion, RoundsToNearestInEveryEnvironment) {
-  const std::vector<double> parameters = {1.702, 0.1, 1.0 / 3.0, -2.5, 7.0, 1e30, -3.4e38,
-                                          std::ldexp(1.0 + std::ldexp(1.0, -24), -126)};
+  const std::vector<double> parameters = {
+      1.702, 0.1,  1.0 / 3.0, -2.5,
+      7.0,   1e30, -3.4e38,   std::ldexp(1.0 + std::ldexp(1.0, -24), -126)};
   std::vector<float> nearest;
   for (double p : parameters) nearest.push_back(static_cast<float>(p));  // default mode
   for (const FpEnvironment& env : kNonDefaultEnvironments) {
@@ -376,9 +383,9 @@ void glu_inputs(Mat<T>& V, Mat<T>& G) {
   for (std::size_t i = 0; i < xs.size(); i += 37) {
     if (std::isfinite(xs[i])) gates.push_back(xs[i]);
   }
-  const T values[] = {T(1),         T(-1),          T(0.5),        T(-3.75),     T(7),
-                      T(0),         T(-0.0),        L::denorm_min(), -L::min(),  T(1e-3),
-                      T(-2.5e-30),  T(1e30),        T(-6e37),      T(12.125),    T(-1.5)};
+  const T values[] = {T(1),        T(-1),   T(0.5),          T(-3.75),  T(7),
+                      T(0),        T(-0.0), L::denorm_min(), -L::min(), T(1e-3),
+                      T(-2.5e-30), T(1e30), T(-6e37),        T(12.125), T(-1.5)};
   V.resize(kRows, kD);
   G.resize(kRows, kD);
   std::size_t k = 0;

@@ -63,7 +63,8 @@ inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<GeluTanh>>> gegl
 /// SwiGLU: value * swish(gate, beta); swiglu(h) (beta = 1) is value * silu(gate). beta is the
 /// last argument of every form: swiglu(h, beta), swiglu(h, layout, beta), swiglu(v, g, beta).
 /// Max error: 3 ULP.
-inline constexpr detail::glu_variant<detail::swiglu_spec<GLU<Silu>, GLU<Swish>>> swiglu{{"activ::swiglu"}};
+inline constexpr detail::glu_variant<detail::swiglu_spec<GLU<Silu>, GLU<Swish>>> swiglu{
+    {"activ::swiglu"}};
 
 /// ReGLU: value * max(gate, 0). Exact.
 inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<Relu>>> reglu{{"activ::reglu"}};
@@ -96,7 +97,7 @@ inline constexpr detail::glu_variant<
 /// `name` is what error messages call the function.
 template <class Gate>
 constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<Gate>>> make_glu(Gate gate,
-                                                                         const char* name) {
+                                                                          const char* name) {
   return {{name, GLU<Gate>{gate}}};
 }
 

@@ -4,8 +4,8 @@
 
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <array>
 #include <cinttypes>

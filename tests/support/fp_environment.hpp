@@ -46,9 +46,7 @@ inline void compiler_barrier() {
 }
 
 // Whether this platform can set `env` (FTZ/DAZ need x86's MXCSR).
-inline bool can_set(const FpEnvironment& env) {
-  return ACTIV_TEST_HAVE_MXCSR || !env.flushes();
-}
+inline bool can_set(const FpEnvironment& env) { return ACTIV_TEST_HAVE_MXCSR || !env.flushes(); }
 
 // Sets `env` for the lifetime of the object; restores the previous rounding mode and MXCSR.
 class ScopedFpEnvironment {

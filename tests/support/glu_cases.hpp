@@ -26,10 +26,14 @@ inline constexpr double kSwiGluBeta = 1.702;
 /// The variants, in the order of for_each_glu_variant: swiglu twice, without beta (the Silu gate)
 /// and with kSwiGluBeta (Swish).
 inline constexpr GluVariant kGluVariants[] = {
-    {"activ::geglu", Gate::gelu, false, false},       {"activ::geglu_tanh", Gate::gelu_tanh, false, false},
-    {"activ::swiglu", Gate::silu, false, false},      {"activ::swiglu", Gate::swish, false, false},
-    {"activ::reglu", Gate::relu, false, true},        {"activ::glu", Gate::sigmoid, false, false},
-    {"activ::bilinear", Gate::identity, false, true}, {"activ::swiglu_oai", Gate::swish, true, false},
+    {"activ::geglu", Gate::gelu, false, false},
+    {"activ::geglu_tanh", Gate::gelu_tanh, false, false},
+    {"activ::swiglu", Gate::silu, false, false},
+    {"activ::swiglu", Gate::swish, false, false},
+    {"activ::reglu", Gate::relu, false, true},
+    {"activ::glu", Gate::sigmoid, false, false},
+    {"activ::bilinear", Gate::identity, false, true},
+    {"activ::swiglu_oai", Gate::swish, true, false},
 };
 
 /// visit(info, variant, params...) for each entry of kGluVariants: `variant` is the activ object

@@ -9,8 +9,8 @@
 // Without ACTIV_TEST_ISA it only runs the tests. Every test program's main() calls it.
 #pragma once
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <cstdio>
 #include <cstdlib>
@@ -62,10 +62,11 @@ inline constexpr bool kCompiledForVsx =
     false;
 #endif
 
-static_assert(same_string(kTestIsa, "baseline") || same_string(kTestIsa, "avx2") ||
-                  same_string(kTestIsa, "avx512") || same_string(kTestIsa, "generic") ||
-                  same_string(kTestIsa, "neon") || same_string(kTestIsa, "vsx"),
-              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\" or \"vsx\"");
+static_assert(
+    same_string(kTestIsa, "baseline") || same_string(kTestIsa, "avx2") ||
+        same_string(kTestIsa, "avx512") || same_string(kTestIsa, "generic") ||
+        same_string(kTestIsa, "neon") || same_string(kTestIsa, "vsx"),
+    "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\" or \"vsx\"");
 static_assert(same_string(kTestIsa, "generic") == kGenericPacketPath,
               "ACTIV_GENERIC_PACKET_PATH is defined for the generic variant, and only there");
 static_assert(!same_string(kTestIsa, "generic") || (kCompiledForAvx2 && !kCompiledForAvx512),

@@ -19,10 +19,10 @@ namespace detail {
 /// strides. kUnitInner: the source's columns are adjacent (inner stride 1 at compile time).
 template <class Scalar, bool kUnitInner>
 struct glu_every_other_column {
-  const Scalar* data;   // source(0, 0)
-  Eigen::Index outer;   // distance between source rows
-  Eigen::Index inner;   // distance between source columns
-  Eigen::Index lane;    // 0: columns 0, 2, 4, ... 1: columns 1, 3, 5, ...
+  const Scalar* data;  // source(0, 0)
+  Eigen::Index outer;  // distance between source rows
+  Eigen::Index inner;  // distance between source columns
+  Eigen::Index lane;   // 0: columns 0, 2, 4, ... 1: columns 1, 3, 5, ...
 
   EIGEN_STRONG_INLINE Scalar operator()(Eigen::Index i, Eigen::Index j) const {
     return data[i * outer + (2 * j + lane) * inner];

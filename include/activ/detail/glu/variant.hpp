@@ -32,7 +32,8 @@ template <class Spec, class Void, class... Params>
 struct glu_spec_accepts : std::false_type {};
 template <class Spec, class... Params>
 struct glu_spec_accepts<
-    Spec, std::void_t<decltype(std::declval<const Spec&>().functor(std::declval<const Params&>()...))>,
+    Spec,
+    std::void_t<decltype(std::declval<const Spec&>().functor(std::declval<const Params&>()...))>,
     Params...> : std::true_type {};
 
 template <class Spec, class... Params>
@@ -83,10 +84,10 @@ struct glu_variant {
   }
 
   /// f(value, gate, params...)
-  template <class V, class G, class... Params,
-            std::enable_if_t<is_glu_input_v<V> && is_glu_input_v<G> &&
-                                 glu_spec_accepts_v<Spec, Params...>,
-                             int> = 0>
+  template <
+      class V, class G, class... Params,
+      std::enable_if_t<
+          is_glu_input_v<V> && is_glu_input_v<G> && glu_spec_accepts_v<Spec, Params...>, int> = 0>
   auto operator()(const V& value, const G& gate, const Params&... params) const {
     if constexpr (check_scalar<glu_scalar_t<V>>()) {
       return glu_input<V>::pair(spec.name, spec.functor(params...), value, gate);
@@ -107,8 +108,9 @@ struct glu_variant {
   /// place (a Map, a Block, a Tensor, a plain object of the right size) and never resized.
   /// In-place use is supported when dst is exactly the value half of the input (each output
   /// element reads only its own value and gate); any other overlap is undefined.
-  template <class Dst, class... Args,
-            class Xpr = decltype(std::declval<const glu_variant&>()(std::declval<const Args&>()...))>
+  template <
+      class Dst, class... Args,
+      class Xpr = decltype(std::declval<const glu_variant&>()(std::declval<const Args&>()...))>
   void into(Dst&& dst, const Args&... args) const {
     const Xpr xpr = (*this)(args...);
     if constexpr (is_glu_input_v<Xpr>) {  // (not after one of the static_asserts above)

@@ -99,7 +99,8 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a, const
 
 /// (a.hi + a.lo) * (b.hi + b.lo), relative error ~5u^2.
 template <class Packet>
-EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a,
+                                              const DoubleWord<Packet>& b) {
   const DoubleWord<Packet> p = two_product(a.hi, b.hi);
   const Packet cross = madd(a.hi, b.lo, ei::pmul(a.lo, b.hi));
   return fast_two_sum(p.hi, ei::padd(p.lo, cross));
@@ -107,14 +108,16 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a, const
 
 /// (a.hi + a.lo) + (b.hi + b.lo), relative error ~3u^2 for operands of one sign.
 template <class Packet>
-EIGEN_STRONG_INLINE DoubleWord<Packet> dw_add(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_add(const DoubleWord<Packet>& a,
+                                              const DoubleWord<Packet>& b) {
   const DoubleWord<Packet> s = two_sum(a.hi, b.hi);
   return fast_two_sum(s.hi, ei::padd(s.lo, ei::padd(a.lo, b.lo)));
 }
 
 /// (a.hi + a.lo) / (b.hi + b.lo): one Newton correction of the quotient of the high words.
 template <class Packet>
-EIGEN_STRONG_INLINE DoubleWord<Packet> dw_div(const DoubleWord<Packet>& a, const DoubleWord<Packet>& b) {
+EIGEN_STRONG_INLINE DoubleWord<Packet> dw_div(const DoubleWord<Packet>& a,
+                                              const DoubleWord<Packet>& b) {
   const Packet q0 = ei::pdiv(a.hi, b.hi);
   // a - q0*b, with the product a.hi - q0*b.hi exact (FMA or Dekker)
   const DoubleWord<Packet> q0b = two_product(q0, b.hi);

@@ -55,7 +55,8 @@ struct ReducedArgument {
 };
 
 template <class Packet>
-EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi, const Packet& lo) {
+EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi,
+                                                                const Packet& lo) {
   using C = ExpConstants;
   const Packet k = round_to_nearest(ei::pmul(hi, set1<Packet>(C::kLog2e)));
   const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
@@ -119,7 +120,8 @@ EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
   using C = ExpForFloatConstants;
   const PacketD k = round_to_nearest(ei::pmul(y, set1<PacketD>(C::kLog2e)));
   const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
-  return ei::pmul(horner(r, C::kPoly), pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
+  return ei::pmul(horner(r, C::kPoly),
+                  pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
 }
 
 }  // namespace detail

@@ -76,7 +76,8 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   const Packet abs_hi = ei::pabs(z_hi);
   // The low word only matters while |z| is in range; past it (or for z = inf, where the
   // two-product's low word is NaN) it is dropped. (z < 0 below: select_lt(z_hi, zero, ...).)
-  const Packet abs_lo = select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
+  const Packet abs_lo =
+      select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
   const Packet arg_hi = ei::pnegate(min_keep_nan(abs_hi, max_arg));
 
   const ExpParts<Packet> t = exp_for_logistic(arg_hi, ei::pnegate(abs_lo));
@@ -92,7 +93,8 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   // unscaled quotient below the smallest normal number belongs to a subnormal result (a quotient
   // v*m/2 that is subnormal, later scaled by 2, lost bits under the result's ULP, and flushed to
   // zero under FTZ).
-  const Packet half_m = ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
+  const Packet half_m =
+      ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
   const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
   const Packet exponent = select_lt(z_hi, zero, ei::pmin(ei::padd(t.exponent, one), zero), zero);
   const Packet numerator = select_lt(z_hi, zero, v_m.hi, v);
@@ -105,7 +107,8 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   const Packet quotient = ei::pdiv(numerator, denominator);
   const DoubleWord<Packet> q_den = two_product(quotient, denominator);
   const Packet residual = ei::psub(ei::psub(numerator, q_den.hi), q_den.lo);  // exact
-  const Packet error = madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
+  const Packet error =
+      madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
   const Packet inv_den = madd(set1<Packet>(Scalar(-0.5)), denominator, set1<Packet>(Scalar(1.5)));
   const Packet corrected = madd(error, inv_den, quotient);
   // Zero, infinite and NaN quotients are already exact (and the correction would turn -0 into

@@ -28,7 +28,8 @@
 #define ACTIV_NATIVE_PACKETS 1
 #endif
 // aarch64 NEON: the only NEON with double packets (Eigen's Packet2d).
-#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_NEON) && EIGEN_ARCH_ARM64 && !EIGEN_APPLE_DOUBLE_NEON_BUG
+#if ACTIV_NATIVE_PACKETS && defined(EIGEN_VECTORIZE_NEON) && EIGEN_ARCH_ARM64 && \
+    !EIGEN_APPLE_DOUBLE_NEON_BUG
 #define ACTIV_NATIVE_NEON64 1
 #else
 #define ACTIV_NATIVE_NEON64 0
@@ -48,7 +49,8 @@ using scalar_of = typename ei::unpacket_traits<Packet>::type;
 /// (POWER); plain scalars (EIGEN_DONT_VECTORIZE builds) use std::fma when the target has FMA.
 /// Elsewhere it is false, and the unfused path below stays exact even where the compiler
 /// contracts a*b + c into an FMA of its own (keep_rounded).
-#if defined(EIGEN_VECTORIZE_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || defined(__VSX__)
+#if defined(EIGEN_VECTORIZE_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA) || \
+    defined(__VSX__)
 inline constexpr bool kFusedMultiplyAdd = true;
 #else
 inline constexpr bool kFusedMultiplyAdd = false;
@@ -93,15 +95,18 @@ EIGEN_STRONG_INLINE Packet horner(const Packet& x, const Scalar (&c)[N]) {
 /// rather than pcmp + pselect: on AVX-512 the comparison yields a k-mask that the blend takes
 /// directly, where Eigen 3.4's pcmp/pselect convert it to a vector and back (two instructions).
 template <class Packet>
-EIGEN_STRONG_INLINE Packet select_lt(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+EIGEN_STRONG_INLINE Packet select_lt(const Packet& a, const Packet& b, const Packet& x,
+                                     const Packet& y) {
   return ei::pselect(ei::pcmp_lt(a, b), x, y);
 }
 template <class Packet>
-EIGEN_STRONG_INLINE Packet select_le(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+EIGEN_STRONG_INLINE Packet select_le(const Packet& a, const Packet& b, const Packet& x,
+                                     const Packet& y) {
   return ei::pselect(ei::pcmp_le(a, b), x, y);
 }
 template <class Packet>
-EIGEN_STRONG_INLINE Packet select_eq(const Packet& a, const Packet& b, const Packet& x, const Packet& y) {
+EIGEN_STRONG_INLINE Packet select_eq(const Packet& a, const Packet& b, const Packet& x,
+                                     const Packet& y) {
   return ei::pselect(ei::pcmp_eq(a, b), x, y);
 }
 
@@ -197,8 +202,8 @@ struct widening {
 
 // The native specializations of the primitives above (in this order: AVX1's pow2_from_biased
 // uses SSE2's).
-#include "activ/detail/math/arch/scalar.hpp"
-#include "activ/detail/math/arch/sse.hpp"
 #include "activ/detail/math/arch/avx.hpp"
 #include "activ/detail/math/arch/avx512.hpp"
 #include "activ/detail/math/arch/neon.hpp"
+#include "activ/detail/math/arch/scalar.hpp"
+#include "activ/detail/math/arch/sse.hpp"

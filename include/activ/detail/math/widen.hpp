@@ -37,14 +37,16 @@ struct double_packet_at_most<PacketD, N, true> {
 template <class PacketF, class Kernel>
 EIGEN_STRONG_INLINE PacketF apply_widened_generic(const PacketF& x, const Kernel& kernel) {
   constexpr int kLanes = ei::unpacket_traits<PacketF>::size;
-  using PacketD = typename double_packet_at_most<typename ei::packet_traits<double>::type, kLanes>::type;
+  using PacketD =
+      typename double_packet_at_most<typename ei::packet_traits<double>::type, kLanes>::type;
   constexpr int kStep = ei::unpacket_traits<PacketD>::size;
   static_assert(kLanes % kStep == 0, "the double packets must tile the float packet");
   float lanes[kLanes];
   double wide[kLanes];
   ei::pstoreu(lanes, x);
   for (int i = 0; i < kLanes; ++i) wide[i] = lanes[i];
-  for (int i = 0; i < kLanes; i += kStep) ei::pstoreu(wide + i, kernel(ei::ploadu<PacketD>(wide + i)));
+  for (int i = 0; i < kLanes; i += kStep)
+    ei::pstoreu(wide + i, kernel(ei::ploadu<PacketD>(wide + i)));
   for (int i = 0; i < kLanes; ++i) lanes[i] = static_cast<float>(wide[i]);
   return ei::ploadu<PacketF>(lanes);
 }
