@@ -20,8 +20,8 @@
 #pragma GCC diagnostic pop
 #endif
 
-#include <activ/activ.hpp>
 #include <benchmark/benchmark.h>
+#include <activ/activ.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -47,50 +47,92 @@ constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2/pi), gelu_tan
 // expression is vectorized (its functor_traits<...>::PacketAccess, reported in the context).
 struct Gelu {
   static constexpr const char* name = "gelu";
-  template <class T> static auto lib(const Array<T>& x) { return activ::gelu(x); }
-  template <class T> static T ref(T v) { return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2))); }
-  template <class T> static auto eigen(const Array<T>& x) {
+  template <class T>
+  static auto lib(const Array<T>& x) {
+    return activ::gelu(x);
+  }
+  template <class T>
+  static T ref(T v) {
+    return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2)));
+  }
+  template <class T>
+  static auto eigen(const Array<T>& x) {
     return T(0.5) * x * (T(1) + (x * T(M_SQRT1_2)).erf());
   }
-  template <class T> using EigenOp = Eigen::internal::scalar_erf_op<T>;
+  template <class T>
+  using EigenOp = Eigen::internal::scalar_erf_op<T>;
 };
 
 struct GeluTanh {
   static constexpr const char* name = "gelu_tanh";
-  template <class T> static auto lib(const Array<T>& x) { return activ::gelu_tanh(x); }
-  template <class T> static T ref(T v) {
+  template <class T>
+  static auto lib(const Array<T>& x) {
+    return activ::gelu_tanh(x);
+  }
+  template <class T>
+  static T ref(T v) {
     return T(0.5) * v * (T(1) + std::tanh(T(kSqrt2OverPi) * (v + T(0.044715) * v * v * v)));
   }
-  template <class T> static auto eigen(const Array<T>& x) {
+  template <class T>
+  static auto eigen(const Array<T>& x) {
     return T(0.5) * x * (T(1) + (T(kSqrt2OverPi) * (x + T(0.044715) * x.cube())).tanh());
   }
-  template <class T> using EigenOp = Eigen::internal::scalar_tanh_op<T>;
+  template <class T>
+  using EigenOp = Eigen::internal::scalar_tanh_op<T>;
 };
 
 struct Sigmoid {
   static constexpr const char* name = "sigmoid";
-  template <class T> static auto lib(const Array<T>& x) { return activ::sigmoid(x); }
-  template <class T> static T ref(T v) { return T(1) / (T(1) + std::exp(-v)); }
-  template <class T> static auto eigen(const Array<T>& x) { return x.logistic(); }
-  template <class T> using EigenOp = Eigen::internal::scalar_logistic_op<T>;
+  template <class T>
+  static auto lib(const Array<T>& x) {
+    return activ::sigmoid(x);
+  }
+  template <class T>
+  static T ref(T v) {
+    return T(1) / (T(1) + std::exp(-v));
+  }
+  template <class T>
+  static auto eigen(const Array<T>& x) {
+    return x.logistic();
+  }
+  template <class T>
+  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
 };
 
 struct Silu {
   static constexpr const char* name = "silu";
-  template <class T> static auto lib(const Array<T>& x) { return activ::silu(x); }
-  template <class T> static T ref(T v) { return v / (T(1) + std::exp(-v)); }
-  template <class T> static auto eigen(const Array<T>& x) { return x * x.logistic(); }
-  template <class T> using EigenOp = Eigen::internal::scalar_logistic_op<T>;
+  template <class T>
+  static auto lib(const Array<T>& x) {
+    return activ::silu(x);
+  }
+  template <class T>
+  static T ref(T v) {
+    return v / (T(1) + std::exp(-v));
+  }
+  template <class T>
+  static auto eigen(const Array<T>& x) {
+    return x * x.logistic();
+  }
+  template <class T>
+  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
 };
 
 struct Swish {
   static constexpr const char* name = "swish";
-  template <class T> static auto lib(const Array<T>& x) { return activ::swish(x, kSwishBeta); }
-  template <class T> static T ref(T v) { return v / (T(1) + std::exp(-T(kSwishBeta) * v)); }
-  template <class T> static auto eigen(const Array<T>& x) {
+  template <class T>
+  static auto lib(const Array<T>& x) {
+    return activ::swish(x, kSwishBeta);
+  }
+  template <class T>
+  static T ref(T v) {
+    return v / (T(1) + std::exp(-T(kSwishBeta) * v));
+  }
+  template <class T>
+  static auto eigen(const Array<T>& x) {
     return x * (T(kSwishBeta) * x).logistic();
   }
-  template <class T> using EigenOp = Eigen::internal::scalar_logistic_op<T>;
+  template <class T>
+  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
 };
 
 enum class Impl { activ, scalar, eigen };
@@ -98,9 +140,16 @@ constexpr const char* impl_name(Impl i) {
   return i == Impl::activ ? "activ" : i == Impl::scalar ? "scalar" : "eigen";
 }
 
-template <class T> constexpr const char* type_name();
-template <> constexpr const char* type_name<float>() { return "float"; }
-template <> constexpr const char* type_name<double>() { return "double"; }
+template <class T>
+constexpr const char* type_name();
+template <>
+constexpr const char* type_name<float>() {
+  return "float";
+}
+template <>
+constexpr const char* type_name<double>() {
+  return "double";
+}
 
 // Realistic pre-activations: 3 * N(0, 1) from a fixed seed, so ~0.3% of the values lie beyond
 // |x| = 9 (the tails where exp underflows and the cancelling forms fail). Every size starts with
@@ -155,8 +204,8 @@ bool agree(Eigen::Index n) {
   const T da = ((a - s).abs() / scale).maxCoeff(), de = ((e - s).abs() / scale).maxCoeff();
   const bool ok = da <= tol && de <= tol && a.allFinite();
   if (!ok)
-    std::fprintf(stderr, "mismatch %s<%s>: max |activ-scalar| %g, max |eigen-scalar| %g\n",
-                 F::name, type_name<T>(), double(da), double(de));
+    std::fprintf(stderr, "mismatch %s<%s>: max |activ-scalar| %g, max |eigen-scalar| %g\n", F::name,
+                 type_name<T>(), double(da), double(de));
   return ok;
 }
 
@@ -182,9 +231,12 @@ std::string cpu_model() {
     return pos == std::string::npos ? std::string() : line.substr(pos);
   };
   while (std::getline(in, line) && line.find(':') != std::string::npos && !line.empty()) {
-    if (line.rfind("model name", 0) == 0) name = value();
-    else if (line.rfind("cpu family", 0) == 0) family = value();
-    else if (line.rfind("model\t", 0) == 0) model = value();
+    if (line.rfind("model name", 0) == 0)
+      name = value();
+    else if (line.rfind("cpu family", 0) == 0)
+      family = value();
+    else if (line.rfind("model\t", 0) == 0)
+      model = value();
   }
   return name.empty() ? name : name + " (family " + family + " model " + model + ")";
 }
@@ -220,9 +272,9 @@ void register_function() {
       benchmark::RegisterBenchmark(name.c_str(), fn)
           ->Arg(n)
           ->Unit(benchmark::kMicrosecond)
-          ->ComputeStatistics("min", [](const std::vector<double>& v) {
-            return *std::min_element(v.begin(), v.end());
-          })
+          ->ComputeStatistics(
+              "min",
+              [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); })
           ->ComputeStatistics("max", [](const std::vector<double>& v) {
             return *std::max_element(v.begin(), v.end());
           });

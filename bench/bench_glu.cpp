@@ -27,9 +27,9 @@
 // them, GCC PR 105593; cmake/activDevelop.cmake does the same).
 // Run: ./bench_glu --benchmark_filter='geglu<float>/d:1024/' --benchmark_repetitions=5
 #define EIGEN_USE_THREADS
+#include <benchmark/benchmark.h>
 #include <activ/activ.hpp>
 #include <activ/tensor.hpp>
-#include <benchmark/benchmark.h>
 #include <unsupported/Eigen/SpecialFunctions>  // Eigen's .erf()
 
 #include <cmath>
@@ -58,7 +58,7 @@ const char* fn_name(Fn f) { return f == Fn::geglu ? "geglu" : f == Fn::swiglu ? 
 
 template <class T>
 struct Data {
-  RowMat<T> h_row;   // [rows, 2d], fused value-first / gate-first / interleaved (same numbers)
+  RowMat<T> h_row;  // [rows, 2d], fused value-first / gate-first / interleaved (same numbers)
   ColMat<T> h_col;
   RowMat<T> out_row;
   ColMat<T> out_col;
@@ -153,8 +153,12 @@ enum class Impl {
   scalar,
   eigen
 };
-constexpr Impl kImpls[] = {Impl::activ_value_first, Impl::activ_gate_first, Impl::activ_interleaved,
-                           Impl::activ_value_first_cm, Impl::activ_interleaved_cm, Impl::scalar,
+constexpr Impl kImpls[] = {Impl::activ_value_first,
+                           Impl::activ_gate_first,
+                           Impl::activ_interleaved,
+                           Impl::activ_value_first_cm,
+                           Impl::activ_interleaved_cm,
+                           Impl::scalar,
                            Impl::eigen};
 
 const char* impl_name(Impl i) {
@@ -223,8 +227,9 @@ bool agrees(Impl impl, Fn f, Data<T>& x) {
   x.out_row.setZero();
   x.out_col.setZero();
   run(impl, f, x);
-  const RowMat<double> got = writes_col_major(impl) ? RowMat<double>(x.out_col.template cast<double>())
-                                                    : RowMat<double>(x.out_row.template cast<double>());
+  const RowMat<double> got = writes_col_major(impl)
+                                 ? RowMat<double>(x.out_col.template cast<double>())
+                                 : RowMat<double>(x.out_row.template cast<double>());
   const RowMat<double> want = reference(impl, f, x.h_row);
   // Outputs are O(1); a layout error is O(1) too. The baselines get a loose bound: the float
   // scalar loop's 1 + erf cancels for gate < 0, Eigen's float logistic is off by up to ~5e-4.
@@ -244,7 +249,8 @@ struct Size {
   const char* name;
   double bytes;
 };
-constexpr Size kSizes[] = {{"L1", 24.0 * 1024}, {"L2", 512.0 * 1024}, {"DRAM", 192.0 * 1024 * 1024}};
+constexpr Size kSizes[] = {
+    {"L1", 24.0 * 1024}, {"L2", 512.0 * 1024}, {"DRAM", 192.0 * 1024 * 1024}};
 
 template <class T>
 Index rows_for(const Size& s, Index d) {
@@ -272,8 +278,9 @@ void register_dense(bool& ok) {
           for (Impl impl : kImpls) ok = agrees<T>(impl, f, x) && ok;
         }
         for (Impl impl : kImpls) {
-          const std::string name = std::string(fn_name(f)) + "<" + type + ">/d:" + std::to_string(d) +
-                                   "/" + s.name + "/" + impl_name(impl);
+          const std::string name = std::string(fn_name(f)) + "<" + type +
+                                   ">/d:" + std::to_string(d) + "/" + s.name + "/" +
+                                   impl_name(impl);
           benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
             Data<T>& x = data_for<T>(rows, d);
             for (auto _ : state) {
@@ -295,12 +302,14 @@ void register_tensor() {
   for (Index d : {Index(1024), Index(4096)}) {
     const Index rows = rows_for<float>(kSizes[2], d) / 4 * 4;
     for (int threads : {1, 2}) {
-      const std::string name = "geglu<float>/d:" + std::to_string(d) + "/DRAM/tensor_threads:" +
-                               std::to_string(threads);
+      const std::string name =
+          "geglu<float>/d:" + std::to_string(d) + "/DRAM/tensor_threads:" + std::to_string(threads);
       benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& state) {
         Data<float>& x = data_for<float>(rows, d);  // the same numbers, viewed as a tensor
-        Eigen::TensorMap<Eigen::Tensor<const float, 3, Eigen::RowMajor>> h(x.h_row.data(), 4, rows / 4, 2 * d);
-        Eigen::TensorMap<Eigen::Tensor<float, 3, Eigen::RowMajor>> out(x.out_row.data(), 4, rows / 4, d);
+        Eigen::TensorMap<Eigen::Tensor<const float, 3, Eigen::RowMajor>> h(x.h_row.data(), 4,
+                                                                           rows / 4, 2 * d);
+        Eigen::TensorMap<Eigen::Tensor<float, 3, Eigen::RowMajor>> out(x.out_row.data(), 4,
+                                                                       rows / 4, d);
         Eigen::ThreadPool pool(threads);
         Eigen::ThreadPoolDevice device(&pool, threads);
         for (auto _ : state) {

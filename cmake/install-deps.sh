@@ -4,7 +4,8 @@
 #
 #   bash cmake/install-deps.sh demo     a compiler, CMake, Ninja and Eigen: enough for the examples
 #   bash cmake/install-deps.sh          all of it: + GoogleTest, MPFR, Google Benchmark, pkg-config,
-#                                       and Clang with its sanitizer runtime (every native preset)
+#                                       Clang with its sanitizer runtime (every native preset) and
+#                                       clang-format-14 (the formatting check)
 #   bash cmake/install-deps.sh aarch64  all of it, + what the aarch64 presets need: Debian's
 #                                       cross compiler (g++-aarch64-linux-gnu), qemu-user, and the
 #                                       target's libc, GoogleTest, MPFR and GMP from the arm64
@@ -16,7 +17,8 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ libeigen3-dev)
-all=(libgtest-dev libmpfr-dev libgmp-dev libbenchmark-dev pkg-config clang libclang-rt-14-dev)
+all=(libgtest-dev libmpfr-dev libgmp-dev libbenchmark-dev pkg-config clang libclang-rt-14-dev
+     clang-format-14)
 foreign=""  # the dpkg architecture of a cross target
 case "${1:-all}" in
   demo) ;;

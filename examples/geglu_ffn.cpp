@@ -72,10 +72,11 @@ int main() {
   a.noalias() = activ::geglu(h.rowwise() + b);  // bias add and GeGLU in one pass over h
   y.noalias() = a * W2;
 
-  std::printf("GeGLU feed-forward block, float: x[%d, %d] -> x W + b [%d, %d] -> GeGLU [%d, %d] "
-              "-> [%d, %d]\nEigen SIMD: %s\n\n",
-              kTokens, kModel, kTokens, 2 * kHidden, kTokens, kHidden, kTokens, kModel,
-              Eigen::SimdInstructionSetsInUse());
+  std::printf(
+      "GeGLU feed-forward block, float: x[%d, %d] -> x W + b [%d, %d] -> GeGLU [%d, %d] "
+      "-> [%d, %d]\nEigen SIMD: %s\n\n",
+      kTokens, kModel, kTokens, 2 * kHidden, kTokens, kHidden, kTokens, kModel,
+      Eigen::SimdInstructionSetsInUse());
 
   // --- Check 1: y against a scalar double-precision reference, on every 16th token. ----------
   double max_error = 0, max_ref = 0;
@@ -97,9 +98,10 @@ int main() {
     }
   }
   const double relative = max_error / max_ref;
-  std::printf("output y vs scalar double reference (32 of %d tokens):\n"
-              "  max |y - ref| / max |ref| = %.2e   (float GEMMs over 768 and 3072 terms dominate)\n",
-              kTokens, relative);
+  std::printf(
+      "output y vs scalar double reference (32 of %d tokens):\n"
+      "  max |y - ref| / max |ref| = %.2e   (float GEMMs over 768 and 3072 terms dominate)\n",
+      kTokens, relative);
 
   // --- Check 2: the activation step alone, every element, against GeGLU in double. ----------
   // activ's result is `a`; Eigen's built-in composition of the same formula is computed beside it.
@@ -118,9 +120,10 @@ int main() {
       eigen_worst = std::max(eigen_worst, ulps(eigen_a(i, j), want));
     }
   }
-  std::printf("activation step vs GeGLU in double, all %d elements of this block:\n"
-              "  activ::geglu   max %lld ULP\n  Eigen's expr.  max %lld ULP\n\n",
-              kTokens * kHidden, static_cast<long long>(worst), static_cast<long long>(eigen_worst));
+  std::printf(
+      "activation step vs GeGLU in double, all %d elements of this block:\n"
+      "  activ::geglu   max %lld ULP\n  Eigen's expr.  max %lld ULP\n\n",
+      kTokens * kHidden, static_cast<long long>(worst), static_cast<long long>(eigen_worst));
 
   // --- The negative tail: gelu(x) for x from -20 to 0 in steps of 1/64, and -inf. -----------
   // Pre-activations there are rare in a freshly initialized block and common in trained ones.
@@ -157,10 +160,11 @@ int main() {
   } else {
     std::printf("0 or NaN from x = %.2f down although the true value is not\n", double(activ_lost));
   }
-  std::printf("  Eigen's expr.  max %lld ULP; 0 or NaN at x = %.2f and below, where the true "
-              "value is still %.3g\n",
-              static_cast<long long>(tail_eigen_worst), double(eigen_lost),
-              double(gelu_long_double(eigen_lost)));
+  std::printf(
+      "  Eigen's expr.  max %lld ULP; 0 or NaN at x = %.2f and below, where the true "
+      "value is still %.3g\n",
+      static_cast<long long>(tail_eigen_worst), double(eigen_lost),
+      double(gelu_long_double(eigen_lost)));
   std::printf("  at x = -inf:   activ::gelu gives %g, Eigen's expression %g\n\n",
               double(tail_activ(0)), double(tail_eigen(0)));
 
@@ -168,22 +172,26 @@ int main() {
   const int reps = 15;
   Matrix out(kTokens, kHidden);
   const double t_activ = best_time([&] { out.noalias() = activ::geglu(hb); }, reps);
-  const double t_scalar = best_time([&] {
-    for (int j = 0; j < kHidden; ++j) {
-      const float* value = hb.col(j).data();
-      const float* gate = hb.col(j + kHidden).data();
-      float* o = out.col(j).data();
-      for (int i = 0; i < kTokens; ++i) {
-        const float g = gate[i];
-        o[i] = value[i] * (0.5f * g * (1.0f + std::erf(g * kSqrtHalf)));
-      }
-    }
-  }, reps);
-  const double t_eigen = best_time([&] {
-    const auto value = hb.leftCols(kHidden).array();
-    const auto gate = hb.rightCols(kHidden).array();
-    out.array() = value * (0.5f * gate * (1.0f + (gate * kSqrtHalf).erf()));
-  }, reps);
+  const double t_scalar = best_time(
+      [&] {
+        for (int j = 0; j < kHidden; ++j) {
+          const float* value = hb.col(j).data();
+          const float* gate = hb.col(j + kHidden).data();
+          float* o = out.col(j).data();
+          for (int i = 0; i < kTokens; ++i) {
+            const float g = gate[i];
+            o[i] = value[i] * (0.5f * g * (1.0f + std::erf(g * kSqrtHalf)));
+          }
+        }
+      },
+      reps);
+  const double t_eigen = best_time(
+      [&] {
+        const auto value = hb.leftCols(kHidden).array();
+        const auto gate = hb.rightCols(kHidden).array();
+        out.array() = value * (0.5f * gate * (1.0f + (gate * kSqrtHalf).erf()));
+      },
+      reps);
   const double elements = double(kTokens) * kHidden;
   std::printf("time of the activation step (best of %d):\n", reps);
   std::printf("  activ::geglu(h)                          %8.3f ms  %6.2f ns/element\n",

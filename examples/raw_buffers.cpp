@@ -8,7 +8,7 @@
 int main() {
   constexpr int n = 8;
   std::vector<float> storage = {-6.0f, -3.0f, -1.0f, -0.5f, 0.0f, 0.5f, 1.0f, 3.0f};
-  const float* in = storage.data();      // stands for any raw buffer of n floats
+  const float* in = storage.data();  // stands for any raw buffer of n floats
   std::vector<float> result(n);
   float* out = result.data();
 

@@ -126,7 +126,8 @@ TYPED_TEST(DoubleExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
   using Fn = TypeParam;
   const auto& xs = extreme_inputs<Fn>();
   for (const InputRange& r : extreme_ranges<Fn, double>()) {
-    const auto n = std::count_if(xs.begin(), xs.end(), [&](double x) { return x >= r.lo && x <= r.hi; });
+    const auto n =
+        std::count_if(xs.begin(), xs.end(), [&](double x) { return x >= r.lo && x <= r.hi; });
     std::printf("%-12s [%.17g, %.17g] %s: %td inputs\n", Fn::name().c_str(), r.lo, r.hi,
                 r.what.c_str(), n);
     EXPECT_GE(n, 100000) << Fn::name() << " " << r.what;

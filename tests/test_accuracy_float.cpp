@@ -98,9 +98,8 @@ TYPED_TEST(FloatExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
   using Fn = TypeParam;
   const auto& xs = this->inputs_;
   for (const InputRange& r : extreme_ranges<Fn, float>()) {
-    const auto n = std::count_if(xs.begin(), xs.end(), [&](float x) {
-      return double(x) >= r.lo && double(x) <= r.hi;
-    });
+    const auto n = std::count_if(xs.begin(), xs.end(),
+                                 [&](float x) { return double(x) >= r.lo && double(x) <= r.hi; });
     std::printf("%-12s [%.9g, %.9g] %s: %td inputs\n", Fn::name().c_str(), r.lo, r.hi,
                 r.what.c_str(), n);
     EXPECT_GE(n, 100000) << Fn::name() << " " << r.what;

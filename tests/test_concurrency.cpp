@@ -11,8 +11,8 @@
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <atomic>
 #include <condition_variable>
@@ -107,7 +107,8 @@ std::vector<Job<T>> jobs(const activ::Swish& swish, const activ::GLU<activ::Swis
       {"relu", [](const ArrayXX& x, ArrayXX& out) { out = activ::relu(x); }},
       {"shared Swish functor", [&](const ArrayXX& x, ArrayXX& out) { out = x.unaryExpr(swish); }},
       {"geglu", [](const ArrayXX& x, ArrayXX& out) { out = activ::geglu(x); }},
-      {"geglu gate_first", [](const ArrayXX& x, ArrayXX& out) { out = activ::geglu(x, activ::gate_first); }},
+      {"geglu gate_first",
+       [](const ArrayXX& x, ArrayXX& out) { out = activ::geglu(x, activ::gate_first); }},
       {"swiglu interleaved",
        [](const ArrayXX& x, ArrayXX& out) { out = activ::swiglu(x, activ::interleaved, 1.702); }},
       {"swiglu_oai row-major",
@@ -171,7 +172,9 @@ void element_wise_and_glu_from_threads() {
 }
 
 TEST(Concurrency, ElementWiseAndGluFromThreadsFloat) { element_wise_and_glu_from_threads<float>(); }
-TEST(Concurrency, ElementWiseAndGluFromThreadsDouble) { element_wise_and_glu_from_threads<double>(); }
+TEST(Concurrency, ElementWiseAndGluFromThreadsDouble) {
+  element_wise_and_glu_from_threads<double>();
+}
 
 // The scalar operator() of shared functor objects, called from every thread at once.
 template <class T>
@@ -202,7 +205,8 @@ void scalar_calls_on_shared_functors() {
   std::vector<std::vector<T>> got(kThreads, std::vector<T>(want.size()));
   run_concurrently([&](int t) {
     for (int round = 0; round < kRounds; ++round) {
-      for (std::size_t i = 0; i < xs.size(); ++i) all(xs[i], xs[xs.size() - 1 - i], &got[t][i * kPer]);
+      for (std::size_t i = 0; i < xs.size(); ++i)
+        all(xs[i], xs[xs.size() - 1 - i], &got[t][i * kPer]);
     }
   });
   for (int t = 0; t < kThreads; ++t) {
@@ -248,11 +252,10 @@ TEST(Concurrency, TensorExpressionsOnAThreadPoolDevice) {
       swiglu.device(device) = activ::swiglu(h, activ::interleaved, 1.702);
       swish_out.device(device) = h.unaryExpr(swish);
       gelu.device(device) = activ::gelu(hd * 2.0);
-      mismatches[std::size_t(t)] += count_mismatches(geglu, want_geglu) +
-                                    count_mismatches(oai, want_oai) +
-                                    count_mismatches(swiglu, want_swiglu) +
-                                    count_mismatches(swish_out, want_swish) +
-                                    count_mismatches(gelu, want_gelu);
+      mismatches[std::size_t(t)] +=
+          count_mismatches(geglu, want_geglu) + count_mismatches(oai, want_oai) +
+          count_mismatches(swiglu, want_swiglu) + count_mismatches(swish_out, want_swish) +
+          count_mismatches(gelu, want_gelu);
     }
   });
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[std::size_t(t)], 0u) << "client " << t;

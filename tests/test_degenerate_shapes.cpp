@@ -14,8 +14,8 @@
 #include "support/errors.hpp"
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <sys/mman.h>
 
@@ -48,8 +48,8 @@ void element_wise_empty() {
   using RowMatrixX = Eigen::Matrix<T, Dynamic, Dynamic, Eigen::RowMajor>;
   const auto check = [](const auto& in) {
     using Plain = typename std::decay_t<decltype(in)>::PlainObject;
-    const Plain outs[] = {activ::gelu(in),  activ::gelu_tanh(in),   activ::sigmoid(in),
-                          activ::silu(in),  activ::swish(in, 1.5), activ::relu(in)};
+    const Plain outs[] = {activ::gelu(in), activ::gelu_tanh(in),  activ::sigmoid(in),
+                          activ::silu(in), activ::swish(in, 1.5), activ::relu(in)};
     for (const Plain& out : outs) {
       EXPECT_EQ(out.rows(), in.rows());
       EXPECT_EQ(out.cols(), in.cols());
@@ -98,7 +98,8 @@ TEST(EmptyInputs, GluEveryLayoutGivesAnEmptyResultOfTheRightShape) {
     const std::string what = std::to_string(rows) + "x" + std::to_string(cols);
     expect_glu_shape(MatrixXf(rows, cols), rows, cols / 2, what + " col-major");
     expect_glu_shape(RowMatrixXf(rows, cols), rows, cols / 2, what + " row-major");
-    expect_glu_shape(Eigen::Map<const MatrixXf>(nullptr, rows, cols), rows, cols / 2, what + " Map");
+    expect_glu_shape(Eigen::Map<const MatrixXf>(nullptr, rows, cols), rows, cols / 2,
+                     what + " Map");
     expect_glu_shape(Eigen::Map<const RowMatrixXf>(nullptr, rows, cols), rows, cols / 2,
                      what + " row-major Map");
   }
@@ -134,20 +135,25 @@ TEST(EmptyInputs, TwoInputFormIntoAndHalfViews) {
 }
 
 TEST(EmptyInputs, ErrorsStillApply) {
-  expect_error([] { (void)activ::geglu(MatrixXf(0, 3)); },
-               "activ::geglu: input has 3 columns (shape 0x3); the last dimension must be even (2*d)");
-  expect_error([] { (void)activ::glu(MatrixXf(2, 1), activ::interleaved); },
-               "activ::glu: input has 1 columns (shape 2x1); the last dimension must be even (2*d)");
-  expect_error([] { (void)activ::reglu(MatrixXf(0, 3), MatrixXf(3, 0)); },
-               "activ::reglu: value is 0x3 but gate is 3x0; the two inputs must have the same shape");
-  expect_error([] { (void)activ::bilinear(MatrixXf(0, 0), MatrixXf(0, 1)); },
-               "activ::bilinear: value is 0x0 but gate is 0x1; the two inputs must have the same shape");
+  expect_error(
+      [] { (void)activ::geglu(MatrixXf(0, 3)); },
+      "activ::geglu: input has 3 columns (shape 0x3); the last dimension must be even (2*d)");
+  expect_error(
+      [] { (void)activ::glu(MatrixXf(2, 1), activ::interleaved); },
+      "activ::glu: input has 1 columns (shape 2x1); the last dimension must be even (2*d)");
+  expect_error(
+      [] { (void)activ::reglu(MatrixXf(0, 3), MatrixXf(3, 0)); },
+      "activ::reglu: value is 0x3 but gate is 3x0; the two inputs must have the same shape");
+  expect_error(
+      [] { (void)activ::bilinear(MatrixXf(0, 0), MatrixXf(0, 1)); },
+      "activ::bilinear: value is 0x0 but gate is 0x1; the two inputs must have the same shape");
   MatrixXf out(0, 2);
   expect_error([&] { activ::geglu.into(out, MatrixXf(0, 2)); },
                "activ::geglu: destination is 0x2 but the result is 0x1; into() writes in place and "
                "never resizes");
-  expect_error([] { (void)activ::value_half(MatrixXf(0, 5)); },
-               "activ::value_half: input has 5 columns (shape 0x5); the last dimension must be even (2*d)");
+  expect_error(
+      [] { (void)activ::value_half(MatrixXf(0, 5)); },
+      "activ::value_half: input has 5 columns (shape 0x5); the last dimension must be even (2*d)");
 }
 
 TEST(EmptyInputs, Tensors) {
@@ -167,8 +173,8 @@ TEST(EmptyInputs, Tensors) {
   check(Eigen::Tensor<float, 3, Eigen::RowMajor>(2, 0, 4), Eigen::array<Index, 3>{2, 0, 2},
         "row-major [2, 0, 4]");
   check(Eigen::Tensor<float, 1>(0), Eigen::array<Index, 1>{0}, "[0]");
-  check(Eigen::TensorMap<const Eigen::Tensor<float, 2>>(nullptr, 5, 0), Eigen::array<Index, 2>{5, 0},
-        "TensorMap [5, 0]");
+  check(Eigen::TensorMap<const Eigen::Tensor<float, 2>>(nullptr, 5, 0),
+        Eigen::array<Index, 2>{5, 0}, "TensorMap [5, 0]");
 
   // Two-input, into(), the thread pool, and the errors, on empty tensors.
   const Eigen::Tensor<float, 2> a(0, 3), b(3, 0);
@@ -182,8 +188,9 @@ TEST(EmptyInputs, Tensors) {
   Eigen::Tensor<float, 3> pooled(0, 2, 5);
   pooled.device(device) = activ::geglu(Eigen::Tensor<float, 3>(0, 2, 10), activ::interleaved);
   EXPECT_EQ(pooled.size(), 0);
-  expect_error([&] { (void)activ::geglu(a, b); },
-               "activ::geglu: value is [0, 3] but gate is [3, 0]; the two inputs must have the same shape");
+  expect_error(
+      [&] { (void)activ::geglu(a, b); },
+      "activ::geglu: value is [0, 3] but gate is [3, 0]; the two inputs must have the same shape");
   expect_error([&] { (void)activ::geglu(Eigen::Tensor<float, 2>(0, 3)); },
                "activ::geglu: input has 3 elements in its last dimension (shape [0, 3]); the last "
                "dimension must be even (2*d)");
@@ -249,7 +256,8 @@ TEST(SmallShapes, OneRowAndOneByTwo) {
   EXPECT_EQ(MatrixXf(activ::bilinear(big.row(3)))(0, 0), 4.0f);
   // One element per half: the functor's value at that pair, every variant.
   const Eigen::RowVector2f one(1.5f, -0.75f);
-  EXPECT_TRUE(bit_identical(MatrixXf(activ::geglu(one))(0, 0), activ::geglu.functor()(1.5f, -0.75f)));
+  EXPECT_TRUE(
+      bit_identical(MatrixXf(activ::geglu(one))(0, 0), activ::geglu.functor()(1.5f, -0.75f)));
   EXPECT_TRUE(bit_identical(MatrixXf(activ::swiglu_oai(one))(0, 0),
                             activ::swiglu_oai.functor()(-0.75f, 1.5f)));  // interleaved: gate first
 }
@@ -308,8 +316,8 @@ class Reservation {
   float* data_;
 };
 
-#define ACTIV_RESERVE(name, floats)                                                          \
-  Reservation name(floats);                                                                  \
+#define ACTIV_RESERVE(name, floats) \
+  Reservation name(floats);         \
   if (!name.data()) GTEST_SKIP() << "cannot reserve " << (floats) << " floats of address space"
 
 TEST(HugeIndices, ColumnMajorOuterStridePast2To31) {
@@ -325,12 +333,13 @@ TEST(HugeIndices, ColumnMajorOuterStridePast2To31) {
 
   const auto hv = [&](Index i, Index j) { return float(10 * i + j + 1); };
   const MatrixXf vf = activ::bilinear(h), gf = activ::bilinear(h, activ::gate_first),
-                 il = activ::reglu(h, activ::interleaved), two = activ::bilinear(h.col(0), h.col(3));
+                 il = activ::reglu(h, activ::interleaved),
+                 two = activ::bilinear(h.col(0), h.col(3));
   for (Index i = 0; i < rows; ++i) {
     for (Index j = 0; j < 2; ++j) {
-      EXPECT_EQ(vf(i, j), hv(i, j) * hv(i, j + 2));            // value cols 0, 1; gate 2, 3
+      EXPECT_EQ(vf(i, j), hv(i, j) * hv(i, j + 2));  // value cols 0, 1; gate 2, 3
       EXPECT_EQ(gf(i, j), hv(i, j + 2) * hv(i, j));
-      EXPECT_EQ(il(i, j), hv(i, 2 * j + 1) * hv(i, 2 * j));    // stride 2·(2^31 + 7) > 2^32
+      EXPECT_EQ(il(i, j), hv(i, 2 * j + 1) * hv(i, 2 * j));  // stride 2·(2^31 + 7) > 2^32
     }
     EXPECT_EQ(two(i, 0), hv(i, 0) * hv(i, 3));
   }
@@ -366,7 +375,8 @@ TEST(HugeIndices, RowMajorOuterStridePast2To32) {
     }
   }
   // Rows as the inner dimension: a column-major Map with inner stride 2^31 + 7 (rows apart).
-  using InnerStrided = Eigen::Map<const MatrixXf, Eigen::Unaligned, Eigen::Stride<Dynamic, Dynamic>>;
+  using InnerStrided =
+      Eigen::Map<const MatrixXf, Eigen::Unaligned, Eigen::Stride<Dynamic, Dynamic>>;
   const InnerStrided t(buffer.data(), rows, 2 * d, Eigen::Stride<Dynamic, Dynamic>(1, kHugeStride));
   EXPECT_TRUE(RowMatrixXf(activ::bilinear(t, activ::interleaved)) == il);
 }
@@ -379,10 +389,11 @@ TEST(HugeIndices, TensorStridedViewPast2To32) {
   constexpr Index rows = 3, width = 2 * kHugeStride;
   ACTIV_RESERVE(buffer, std::size_t(rows * width));
   for (Index i = 0; i < rows; ++i) {
-    buffer.data()[i * width] = float(i + 2);                 // value
-    buffer.data()[i * width + kHugeStride] = float(i - 4);   // gate
+    buffer.data()[i * width] = float(i + 2);                // value
+    buffer.data()[i * width + kHugeStride] = float(i - 4);  // gate
   }
-  const Eigen::TensorMap<const Eigen::Tensor<float, 2, Eigen::RowMajor>> big(buffer.data(), rows, width);
+  const Eigen::TensorMap<const Eigen::Tensor<float, 2, Eigen::RowMajor>> big(buffer.data(), rows,
+                                                                             width);
   const auto view = big.stride(Eigen::array<Index, 2>{1, kHugeStride});
   const Eigen::Tensor<float, 2, Eigen::RowMajor> out = activ::bilinear(view);
   const Eigen::Tensor<float, 2, Eigen::RowMajor> gated = activ::reglu(view, activ::gate_first);

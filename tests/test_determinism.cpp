@@ -8,9 +8,9 @@
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
-#include <activ/activ.hpp>
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
+#include <activ/activ.hpp>
 
 #include <cstdio>
 #include <string>

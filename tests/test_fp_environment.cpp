@@ -20,7 +20,7 @@
 //    stay within 1 ULP. Two things had to be made mode-independent for this (before them:
 //    275 ULP float, 175 723 ULP double): the exponentials' k = round(x / ln 2), which the
 //    add-and-subtract-1.5·2^p trick rounds in the current mode (round_to_nearest in
-//    packet_math.hpp), and the conversion of swish's beta to float (parameter_to).
+//    detail/math/packet.hpp), and the conversion of swish's beta to float (parameter_to).
 //
 // Inputs are read from memory at run time and the target is built with -frounding-math, so that
 // nothing is folded at compile time in the default mode. References are computed in the default
@@ -28,19 +28,21 @@
 #include "support/accuracy.hpp"
 #include "support/fp_environment.hpp"
 #include "support/function_lists.hpp"
+#include "support/glu_cases.hpp"
 #include "support/isa_guard.hpp"
 #include "support/parallel.hpp"
 #include "support/reference_cache.hpp"
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
-#include <activ/activ.hpp>
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
+#include <activ/activ.hpp>
 
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <random>
 #include <string>
@@ -191,8 +193,8 @@ struct Tally {
 
   void fail(const std::string& why, T x, T got, T want) {
     if (failures++ < 6) {
-      first_failures += "\n  " + why + ": x = " + show(x) + ", got " + show(got) + ", want " +
-                        show(want);
+      first_failures +=
+          "\n  " + why + ": x = " + show(x) + ", got " + show(got) + ", want " + show(want);
     }
   }
 };
@@ -225,7 +227,8 @@ class FpEnvironmentTest : public ::testing::Test {
         continue;
       }
       if (std::isfinite(want) && !std::isfinite(g)) {
-        t.fail(std::isnan(g) ? "NaN for a finite input" : "infinity for a finite result", x, g, want);
+        t.fail(std::isnan(g) ? "NaN for a finite input" : "infinity for a finite result", x, g,
+               want);
         continue;
       }
       const std::uint64_t d = ulp_distance(g, want);
@@ -246,7 +249,8 @@ class FpEnvironmentTest : public ::testing::Test {
     }
     const std::string what = Fn::name() + (std::is_same_v<T, float> ? " float " : " double ") +
                              env.name + (path == 0 ? " packet" : " scalar");
-    std::printf("%-34s max %" PRIu64 " ULP (bound %" PRIu64 ") over %zu inputs; flushed to 0: %zu;"
+    std::printf("%-34s max %" PRIu64 " ULP (bound %" PRIu64
+                ") over %zu inputs; flushed to 0: %zu;"
                 " known deviations: %zu; worst x = %s: got %s, want %s\n",
                 what.c_str(), t.max_ulp, bound, xs.size(), t.flushed, t.known,
                 show(t.worst_x).c_str(), show(t.worst_got).c_str(), show(t.worst_want).c_str());
@@ -290,10 +294,14 @@ TYPED_TEST(FpEnvironmentTest, FlushToZeroAndDenormalsAreZero) {
   this->check_all_paths(kNonDefaultEnvironments[0]);
 }
 TYPED_TEST(FpEnvironmentTest, FlushToZero) { this->check_all_paths(kNonDefaultEnvironments[1]); }
-TYPED_TEST(FpEnvironmentTest, DenormalsAreZero) { this->check_all_paths(kNonDefaultEnvironments[2]); }
+TYPED_TEST(FpEnvironmentTest, DenormalsAreZero) {
+  this->check_all_paths(kNonDefaultEnvironments[2]);
+}
 TYPED_TEST(FpEnvironmentTest, RoundUpward) { this->check_all_paths(kNonDefaultEnvironments[3]); }
 TYPED_TEST(FpEnvironmentTest, RoundDownward) { this->check_all_paths(kNonDefaultEnvironments[4]); }
-TYPED_TEST(FpEnvironmentTest, RoundTowardZero) { this->check_all_paths(kNonDefaultEnvironments[5]); }
+TYPED_TEST(FpEnvironmentTest, RoundTowardZero) {
+  this->check_all_paths(kNonDefaultEnvironments[5]);
+}
 
 // swish's beta (and swiglu_oai's alpha and limit) reach float lanes rounded to nearest in every
 // environment: the floats nearest to these doubles, found in the default mode, are what the
@@ -301,8 +309,9 @@ TYPED_TEST(FpEnvironmentTest, RoundTowardZero) { this->check_all_paths(kNonDefau
 // 2^-126·(1 + 2^-24) and 0.75·2^-126 are a tie just above the smallest normal float and a
 // subnormal result).
 TEST(ParameterConversion, RoundsToNearestInEveryEnvironment) {
-  const std::vector<double> parameters = {1.702, 0.1, 1.0 / 3.0, -2.5, 7.0, 1e30, -3.4e38,
-                                          std::ldexp(1.0 + std::ldexp(1.0, -24), -126)};
+  const std::vector<double> parameters = {
+      1.702, 0.1,  1.0 / 3.0, -2.5,
+      7.0,   1e30, -3.4e38,   std::ldexp(1.0 + std::ldexp(1.0, -24), -126)};
   std::vector<float> nearest;
   for (double p : parameters) nearest.push_back(static_cast<float>(p));  // default mode
   for (const FpEnvironment& env : kNonDefaultEnvironments) {
@@ -407,46 +416,16 @@ void glu_inputs(Mat<T>& V, Mat<T>& G) {
   }
 }
 
-enum class Form { value_first, gate_first, interleaved, interleaved_row_major, two_input };
-constexpr Form kForms[] = {Form::value_first, Form::gate_first, Form::interleaved,
-                           Form::interleaved_row_major, Form::two_input};
-const char* form_name(Form f) {
-  switch (f) {
-    case Form::value_first: return "value_first";
-    case Form::gate_first: return "gate_first";
-    case Form::interleaved: return "interleaved";
-    case Form::interleaved_row_major: return "interleaved row-major";
-    case Form::two_input: return "two-input";
-  }
-  return "?";
-}
-
 // `call(h, layout)` / `call(value, gate)` evaluated in `env` for one form; the fused input is
 // assembled (and the expression built) in the default environment.
 template <class T, class Call>
 Mat<T> glu_in(const FpEnvironment& env, Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
-  Mat<T> h(kRows, 2 * kD);
-  if (form == Form::value_first) h << V, G;
-  if (form == Form::gate_first) h << G, V;
-  for (Eigen::Index j = 0; j < kD; ++j) {
-    if (form == Form::interleaved || form == Form::interleaved_row_major) {
-      h.col(2 * j) = G.col(j);
-      h.col(2 * j + 1) = V.col(j);
-    }
-  }
-  const RowMat<T> hr = h;
   Mat<T> out(kRows, kD);
-  const auto run = [&](const auto& expression) {
+  call_in_form<T>(form, V, G, [&](const auto& a, const auto& b) {
+    const auto expression = call(a, b);
     ScopedFpEnvironment scope(env);
     out = expression;
-  };
-  switch (form) {
-    case Form::value_first: run(call(h, activ::value_first)); break;
-    case Form::gate_first: run(call(h, activ::gate_first)); break;
-    case Form::interleaved: run(call(h, activ::interleaved)); break;
-    case Form::interleaved_row_major: run(call(hr, activ::interleaved)); break;
-    case Form::two_input: run(call(V, G)); break;
-  }
+  });
   return out;
 }
 
@@ -470,7 +449,7 @@ void check_glu_variant(const char* name, const Functor& functor, Call call,
   }();
 
   const bool has_reference = gate_want.allFinite();
-  const bool gelu_gate = name == std::string("geglu");
+  const bool gelu_gate = name == std::string("activ::geglu");
   for (const FpEnvironment& env : all) {
     Mat<T> scalar(kRows, kD), gate_alone(kRows, kD);
     {
@@ -537,35 +516,31 @@ auto gate_reference_of() {
   return [](T g) { return Fn::template reference<T>(g); };
 }
 
-constexpr double kBeta = 1.702;
+// The independent reference of a variant's gate; none (NaN) for swiglu_oai, whose value
+// transform is checked through the functor.
+template <class T>
+std::function<T(T)> gate_reference(const GluVariant& v) {
+  if (v.oai) return [](T) { return std::numeric_limits<T>::quiet_NaN(); };
+  switch (v.gate) {
+    case Gate::gelu: return gate_reference_of<GeluFn, T>();
+    case Gate::gelu_tanh: return gate_reference_of<GeluTanhFn, T>();
+    case Gate::silu: return gate_reference_of<SiluFn, T>();
+    case Gate::swish: return gate_reference_of<SwishFn<1702>, T>();  // kSwiGluBeta
+    case Gate::relu: return gate_reference_of<ReluFn, T>();
+    case Gate::sigmoid: return gate_reference_of<SigmoidFn, T>();
+    case Gate::identity: break;
+  }
+  return [](T g) { return g; };
+}
 
 template <class T>
 void check_every_glu_variant() {
-  const auto no_reference = [](T) { return std::numeric_limits<T>::quiet_NaN(); };
-  check_glu_variant<T>("geglu", activ::geglu.functor(),
-                       [](const auto& a, const auto& b) { return activ::geglu(a, b); },
-                       gate_reference_of<GeluFn, T>());
-  check_glu_variant<T>("geglu_tanh", activ::geglu_tanh.functor(),
-                       [](const auto& a, const auto& b) { return activ::geglu_tanh(a, b); },
-                       gate_reference_of<GeluTanhFn, T>());
-  check_glu_variant<T>("swiglu", activ::swiglu.functor(),
-                       [](const auto& a, const auto& b) { return activ::swiglu(a, b); },
-                       gate_reference_of<SiluFn, T>());
-  check_glu_variant<T>("swiglu1702", activ::swiglu.functor(kBeta),
-                       [](const auto& a, const auto& b) { return activ::swiglu(a, b, kBeta); },
-                       gate_reference_of<SwishFn<1702>, T>());
-  check_glu_variant<T>("reglu", activ::reglu.functor(),
-                       [](const auto& a, const auto& b) { return activ::reglu(a, b); },
-                       gate_reference_of<ReluFn, T>());
-  check_glu_variant<T>("glu", activ::glu.functor(),
-                       [](const auto& a, const auto& b) { return activ::glu(a, b); },
-                       gate_reference_of<SigmoidFn, T>());
-  check_glu_variant<T>("bilinear", activ::bilinear.functor(),
-                       [](const auto& a, const auto& b) { return activ::bilinear(a, b); },
-                       [](T g) { return g; });
-  check_glu_variant<T>("swiglu_oai", activ::swiglu_oai.functor(),
-                       [](const auto& a, const auto& b) { return activ::swiglu_oai(a, b); },
-                       no_reference);
+  for_each_glu_variant([](const GluVariant& v, const auto& variant, auto... params) {
+    check_glu_variant<T>(
+        v.name, variant.functor(params...),
+        [&](const auto& a, const auto& b) { return variant(a, b, params...); },
+        gate_reference<T>(v));
+  });
 }
 
 TEST(FpEnvironmentGlu, EveryVariantAndFormFloat) { check_every_glu_variant<float>(); }

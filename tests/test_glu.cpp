@@ -10,9 +10,10 @@
 // Also: the packet path is taken for every layout, and the expressions are lazy.
 #include <activ/glu.hpp>
 
+#include "support/glu_cases.hpp"
+#include "support/glu_reference.hpp"
 #include "support/isa_guard.hpp"
 #include "support/parallel.hpp"
-#include "support/glu_reference.hpp"
 #include "support/sampling.hpp"
 #include "support/ulp.hpp"
 
@@ -42,8 +43,7 @@ using RowMat = Eigen::Matrix<T, Dynamic, Dynamic, Eigen::RowMajor>;
 // The variants' parameters, as the reference knows them (Gate and the evaluators:
 // support/glu_reference.hpp).
 
-constexpr double kSwishBeta = 1.702;  // swiglu's explicit-beta case
-constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;
+constexpr double kOaiAlpha = 1.702, kOaiLimit = 7.0;  // swiglu_oai's defaults
 
 // The variant's parameters as activ rounds them: to the scalar type first.
 template <class T>
@@ -62,8 +62,9 @@ struct Reference {
 template <class T>
 Reference<T> reference(Gate gate, bool oai, T value, T gate_in) {
   double v = value, g = gate_in;
-  if (oai) oai_clamp(v, g, as_type<T>(kOaiLimit));  // (min(g, L)·σ(α·min(g, L)))·(clamp(v, −L, L) + 1)
-  const double beta = as_type<T>(oai ? kOaiAlpha : kSwishBeta);
+  if (oai)
+    oai_clamp(v, g, as_type<T>(kOaiLimit));  // (min(g, L)·σ(α·min(g, L)))·(clamp(v, −L, L) + 1)
+  const double beta = as_type<T>(oai ? kOaiAlpha : kSwiGluBeta);
   const GluReference<T> r = glu_reference<T>(gate, v, g, oai ? 1.0 : 0.0, beta);
   // The underflow slack (file comment) is for finite products only.
   return {r.out, std::isfinite(v) && std::isfinite(g) && r.gate_underflows};
@@ -88,7 +89,8 @@ Pairs<T> sample_pairs() {
   append_dense<T>(gates, -200.0, -20.0, 256, rng);  // sigmoid / swish tails
   Pairs<T> p;
   for (T g : gates) {
-    const double magnitude = std::ldexp(1.0, int(rng() % 61) - 30) * (1.0 + double(rng() >> 11) * 0x1p-53);
+    const double magnitude =
+        std::ldexp(1.0, int(rng() % 61) - 30) * (1.0 + double(rng() >> 11) * 0x1p-53);
     p.value.push_back(static_cast<T>((rng() & 1) ? magnitude : -magnitude));
     p.gate.push_back(g);
   }
@@ -118,50 +120,6 @@ void as_matrices(const Pairs<T>& p, Mat<T>& V, Mat<T>& G) {
   }
 }
 
-enum class Form { value_first, gate_first, interleaved_col_major, interleaved_row_major, two_input };
-constexpr Form kForms[] = {Form::value_first, Form::gate_first, Form::interleaved_col_major,
-                           Form::interleaved_row_major, Form::two_input};
-
-const char* form_name(Form f) {
-  switch (f) {
-    case Form::value_first: return "value_first";
-    case Form::gate_first: return "gate_first";
-    case Form::interleaved_col_major: return "interleaved (col-major)";
-    case Form::interleaved_row_major: return "interleaved (row-major)";
-    case Form::two_input: return "two-input";
-  }
-  return "?";
-}
-
-// Evaluates `call` (a generic lambda forwarding to one activ variant) in one form.
-template <class T, class Call>
-Mat<T> evaluate(Form form, const Mat<T>& V, const Mat<T>& G, Call call) {
-  const Eigen::Index rows = V.rows(), d = V.cols();
-  Mat<T> h(rows, 2 * d);
-  switch (form) {
-    case Form::value_first:
-      h << V, G;
-      return call(h, activ::value_first);
-    case Form::gate_first:
-      h << G, V;
-      return call(h, activ::gate_first);
-    case Form::interleaved_col_major:
-    case Form::interleaved_row_major:
-      for (Eigen::Index j = 0; j < d; ++j) {
-        h.col(2 * j) = G.col(j);
-        h.col(2 * j + 1) = V.col(j);
-      }
-      if (form == Form::interleaved_row_major) {
-        const RowMat<T> hr = h;
-        return call(hr, activ::interleaved);
-      }
-      return call(h, activ::interleaved);
-    case Form::two_input:
-      return call(V, G);
-  }
-  return {};
-}
-
 // Whether got is within the file comment's bound of want, the reference of (value, gate):
 // 3 ULP, plus the gate's absolute error times |value| where Gate(gate) underflows.
 template <class T>
@@ -171,7 +129,8 @@ bool within_bound(T got, T want, std::uint64_t ulp, bool gate_underflows, bool o
   // swiglu_oai multiplies by clamp(value) + 1, at most limit + 1 = 8 in magnitude.
   const double factor = oai ? 8.0 : std::abs(double(value));
   const double slack = 2.0 * factor * double(std::numeric_limits<T>::denorm_min());
-  const double ulp_of_want = double(std::nextafter(std::abs(want), std::numeric_limits<T>::infinity()) - std::abs(want));
+  const double ulp_of_want =
+      double(std::nextafter(std::abs(want), std::numeric_limits<T>::infinity()) - std::abs(want));
   return std::abs(double(got) - double(want)) <= 3.0 * ulp_of_want + slack;
 }
 
@@ -183,18 +142,21 @@ void check_variant(const char* name, Gate gate, bool oai, Call call) {
   as_matrices(pairs, V, G);
   Mat<T> want(V.rows(), V.cols());
   Eigen::Matrix<bool, Dynamic, Dynamic> gate_underflows(V.rows(), V.cols());
-  parallel_for(std::size_t(V.size()), [&](std::size_t begin, std::size_t end) {
-    for (std::size_t k = begin; k < end; ++k) {
-      const Eigen::Index i = Eigen::Index(k) / kD, j = Eigen::Index(k) % kD;
-      const Reference<T> r = reference<T>(gate, oai, V(i, j), G(i, j));
-      want(i, j) = r.out;
-      gate_underflows(i, j) = r.gate_underflows;
-    }
-  }, test_threads(), 64);
+  parallel_for(
+      std::size_t(V.size()),
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t k = begin; k < end; ++k) {
+          const Eigen::Index i = Eigen::Index(k) / kD, j = Eigen::Index(k) % kD;
+          const Reference<T> r = reference<T>(gate, oai, V(i, j), G(i, j));
+          want(i, j) = r.out;
+          gate_underflows(i, j) = r.gate_underflows;
+        }
+      },
+      test_threads(), 64);
 
   const char* type = std::is_same_v<T, float> ? "float" : "double";
   for (Form form : kForms) {
-    const Mat<T> got = evaluate<T>(form, V, G, call);
+    const Mat<T> got = call_in_form<T>(form, V, G, call);
     ASSERT_EQ(got.rows(), V.rows());
     ASSERT_EQ(got.cols(), V.cols());
     std::uint64_t worst = 0, failures = 0;
@@ -213,11 +175,14 @@ void check_variant(const char* name, Gate gate, bool oai, Call call) {
           ADD_FAILURE() << name << " " << type << " " << form_name(form) << ": value "
                         << double(V(i, j)) << " gate " << double(G(i, j)) << " got "
                         << double(got(i, j)) << " want " << double(want(i, j)) << " ("
-                        << (ulp == kNanMismatch ? std::string("NaN mismatch") : std::to_string(ulp) + " ULP") << ")";
+                        << (ulp == kNanMismatch ? std::string("NaN mismatch")
+                                                : std::to_string(ulp) + " ULP")
+                        << ")";
         }
       }
     }
-    std::printf("  %-10s %-6s %-24s max %" PRIu64 " ULP over %td pairs (worst: value %.9g, gate %.9g)\n",
+    std::printf("  %-10s %-6s %-24s max %" PRIu64
+                " ULP over %td pairs (worst: value %.9g, gate %.9g)\n",
                 name, type, form_name(form), worst, V.size(), double(V(wi, wj)), double(G(wi, wj)));
     EXPECT_EQ(failures, 0u) << name << " " << type << " " << form_name(form);
   }
@@ -228,26 +193,12 @@ Mat<typename Xpr::Scalar> eval(const Xpr& x) {
   return x;
 }
 
-// One generic call per variant: (h, layout) or (value, gate), the variant's parameters last.
+// Every variant, called as (h, layout) or (value, gate) with its parameters last.
 template <class T>
 void check_all_variants() {
-  check_variant<T>("geglu", Gate::gelu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::geglu(a, b)); });
-  check_variant<T>("geglu_tanh", Gate::gelu_tanh, false,
-                   [](const auto& a, const auto& b) { return eval(activ::geglu_tanh(a, b)); });
-  check_variant<T>("swiglu", Gate::silu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::swiglu(a, b)); });
-  check_variant<T>("swiglu1702", Gate::swish, false, [](const auto& a, const auto& b) {
-    return eval(activ::swiglu(a, b, kSwishBeta));
-  });
-  check_variant<T>("reglu", Gate::relu, false,
-                   [](const auto& a, const auto& b) { return eval(activ::reglu(a, b)); });
-  check_variant<T>("glu", Gate::sigmoid, false,
-                   [](const auto& a, const auto& b) { return eval(activ::glu(a, b)); });
-  check_variant<T>("bilinear", Gate::identity, false,
-                   [](const auto& a, const auto& b) { return eval(activ::bilinear(a, b)); });
-  check_variant<T>("swiglu_oai", Gate::swish, true, [](const auto& a, const auto& b) {
-    return eval(activ::swiglu_oai(a, b, kOaiAlpha, kOaiLimit));
+  for_each_glu_variant([](const GluVariant& v, const auto& variant, auto... params) {
+    check_variant<T>(v.name, v.gate, v.oai,
+                     [&](const auto& a, const auto& b) { return eval(variant(a, b, params...)); });
   });
 }
 
@@ -311,7 +262,8 @@ void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
        ArrayX(f(value_first_v.head(d), value_first_v.tail(d), params...))},
       {"Vector segment, value_first",
        ArrayX(f(value_first_v.segment(0, 2 * d), activ::value_first, params...))},
-      {"RowVector, interleaved", ArrayX(f(interleaved_r, activ::interleaved, params...).transpose())},
+      {"RowVector, interleaved",
+       ArrayX(f(interleaved_r, activ::interleaved, params...).transpose())},
       {"Array into, interleaved", into_array},
       {"Map into Vector, gate_first", ArrayX(into_vector)},
   };
@@ -332,14 +284,9 @@ void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
 
 template <class T>
 void check_all_variants_1d() {
-  check_variant_1d<T>("geglu", Gate::gelu, false, activ::geglu);
-  check_variant_1d<T>("geglu_tanh", Gate::gelu_tanh, false, activ::geglu_tanh);
-  check_variant_1d<T>("swiglu", Gate::silu, false, activ::swiglu);
-  check_variant_1d<T>("swiglu1702", Gate::swish, false, activ::swiglu, kSwishBeta);
-  check_variant_1d<T>("reglu", Gate::relu, false, activ::reglu);
-  check_variant_1d<T>("glu", Gate::sigmoid, false, activ::glu);
-  check_variant_1d<T>("bilinear", Gate::identity, false, activ::bilinear);
-  check_variant_1d<T>("swiglu_oai", Gate::swish, true, activ::swiglu_oai, kOaiAlpha, kOaiLimit);
+  for_each_glu_variant([](const GluVariant& v, const auto& variant, auto... params) {
+    check_variant_1d<T>(v.name, v.gate, v.oai, variant, params...);
+  });
 }
 
 TEST(GluOneDimensional, FloatSplitsAlongTheLengthInEveryForm) { check_all_variants_1d<float>(); }
@@ -385,9 +332,11 @@ void check_special_products() {
       if (std::isnan(w)) {
         EXPECT_TRUE(std::isnan(g)) << name << " column " << j << ": got " << g;
       } else if (std::isfinite(w) && w != 0) {  // a rounded libm value: within the bound
-        EXPECT_LE(ulp_distance(g, static_cast<T>(w)), 3u) << name << " column " << j << ": got " << g << ", want " << w;
+        EXPECT_LE(ulp_distance(g, static_cast<T>(w)), 3u)
+            << name << " column " << j << ": got " << g << ", want " << w;
       } else {  // zeros and infinities: exactly, sign included
-        EXPECT_TRUE(same_result(g, static_cast<T>(w))) << name << " column " << j << ": got " << g << ", want " << w;
+        EXPECT_TRUE(same_result(g, static_cast<T>(w)))
+            << name << " column " << j << ": got " << g << ", want " << w;
       }
       ++j;
     }
@@ -424,11 +373,15 @@ void check_packet_access() {
   using Fused = Mat<T>;
   using FusedRow = RowMat<T>;
   static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>()))>());
-  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::gate_first))>());
-  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::interleaved))>());
+  static_assert(
+      has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::gate_first))>());
+  static_assert(
+      has_packet_access<decltype(activ::geglu(std::declval<Fused>(), activ::interleaved))>());
   static_assert(has_packet_access<decltype(activ::geglu(std::declval<FusedRow>()))>());
-  static_assert(has_packet_access<decltype(activ::geglu(std::declval<FusedRow>(), activ::interleaved))>());
-  static_assert(has_packet_access<decltype(activ::geglu(std::declval<Fused>(), std::declval<Fused>()))>());
+  static_assert(
+      has_packet_access<decltype(activ::geglu(std::declval<FusedRow>(), activ::interleaved))>());
+  static_assert(
+      has_packet_access<decltype(activ::geglu(std::declval<Fused>(), std::declval<Fused>()))>());
   static_assert(has_packet_access<decltype(activ::geglu_tanh(std::declval<Fused>()))>());
   static_assert(has_packet_access<decltype(activ::swiglu(std::declval<Fused>()))>());
   static_assert(has_packet_access<decltype(activ::swiglu(std::declval<Fused>(), 0.5))>());
@@ -438,8 +391,9 @@ void check_packet_access() {
   static_assert(has_packet_access<decltype(activ::swiglu_oai(std::declval<Fused>()))>());
   static_assert(has_packet_access<decltype(activ::swiglu_oai(std::declval<FusedRow>()))>());
   // Column-major value-first halves are contiguous: one linear loop over the whole output.
-  static_assert(int(Eigen::internal::evaluator<decltype(activ::geglu(std::declval<Fused>()))>::Flags) &
-                Eigen::LinearAccessBit);
+  static_assert(
+      int(Eigen::internal::evaluator<decltype(activ::geglu(std::declval<Fused>()))>::Flags) &
+      Eigen::LinearAccessBit);
 }
 
 TEST(GluPacketPath, EveryVariantAndLayoutVectorizes) {
@@ -477,19 +431,15 @@ inline constexpr auto sqglu = activ::make_glu(Square{}, "test::sqglu");
 
 TEST(GluCustomGate, MakeGluGivesAllFormsOfAUserGate) {
   Mat<float> h(2, 4);
-  h << 1, 2, 3, 4,
-       5, 6, 7, 8;
+  h << 1, 2, 3, 4, 5, 6, 7, 8;
   Mat<float> want(2, 2);
-  want << 1 * 9, 2 * 16,
-          5 * 49, 6 * 64;
+  want << 1 * 9, 2 * 16, 5 * 49, 6 * 64;
   EXPECT_EQ(Mat<float>(sqglu(h)), want);
   Mat<float> gate_first(2, 2);
-  gate_first << 3 * 1, 4 * 4,
-                7 * 25, 8 * 36;
+  gate_first << 3 * 1, 4 * 4, 7 * 25, 8 * 36;
   EXPECT_EQ(Mat<float>(sqglu(h, activ::gate_first)), gate_first);
   Mat<float> interleaved(2, 2);
-  interleaved << 2 * 1, 4 * 9,
-                 6 * 25, 8 * 49;
+  interleaved << 2 * 1, 4 * 9, 6 * 25, 8 * 49;
   EXPECT_EQ(Mat<float>(sqglu(h, activ::interleaved)), interleaved);
   EXPECT_EQ(Mat<float>(sqglu(h.leftCols(2), h.rightCols(2))), want);
   static_assert(has_packet_access<decltype(sqglu(std::declval<Mat<float>>()))>());
@@ -498,7 +448,9 @@ TEST(GluCustomGate, MakeGluGivesAllFormsOfAUserGate) {
     (void)sqglu(odd);
     ADD_FAILURE() << "no exception";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "test::sqglu: input has 3 columns (shape 2x3); the last dimension must be even (2*d)");
+    EXPECT_STREQ(
+        e.what(),
+        "test::sqglu: input has 3 columns (shape 2x3); the last dimension must be even (2*d)");
   }
 }
 
@@ -512,9 +464,11 @@ TEST(GluExpression, IsLazyAndOfTheInputsKind) {
   using MXpr = decltype(activ::geglu(std::declval<Eigen::MatrixXd>(), activ::interleaved));
   static_assert(std::is_base_of_v<Eigen::MatrixBase<MXpr>, MXpr>);
   // Fixed widths stay fixed: 8 columns in, 4 out.
-  using Fixed = decltype(activ::geglu(std::declval<Eigen::Matrix<float, 3, 8>>(), activ::interleaved));
+  using Fixed =
+      decltype(activ::geglu(std::declval<Eigen::Matrix<float, 3, 8>>(), activ::interleaved));
   static_assert(Fixed::RowsAtCompileTime == 3 && Fixed::ColsAtCompileTime == 4);
-  using FixedRow = decltype(activ::glu(std::declval<Eigen::Matrix<double, 2, 6, Eigen::RowMajor>>()));
+  using FixedRow =
+      decltype(activ::glu(std::declval<Eigen::Matrix<double, 2, 6, Eigen::RowMajor>>()));
   static_assert(FixedRow::ColsAtCompileTime == 3);
   const Eigen::MatrixXf h = Eigen::MatrixXf::Random(5, 8);
   const auto xpr = activ::geglu(h);

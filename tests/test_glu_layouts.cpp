@@ -39,8 +39,8 @@ constexpr double kSigma[] = {0.5, 0.7310585786300048792511592, 0.880797077977882
                              0.9525741268224332191211518, 0.9820137900379084419732069};
 constexpr double kTanhFactor[] = {0.5, 0.8411919906082767047819958, 0.9772988470438875093905207,
                                   0.9987875359727423270540612, 0.9999824385129519068275455};
-constexpr double kSigma1702 = 0.8457957659328212957071068;         // σ(1.702)
-constexpr double kSigma1702Times7 = 0.9999933040433310283034305;   // σ(11.914)
+constexpr double kSigma1702 = 0.8457957659328212957071068;        // σ(1.702)
+constexpr double kSigma1702Times7 = 0.9999933040433310283034305;  // σ(11.914)
 
 double gelu_of(int x) { return x * kPhi[x]; }
 double silu_of(int x) { return x * kSigma[x]; }
@@ -85,7 +85,8 @@ void check_hand_derived() {
   // torch.nn.functional.glu(h, -1) = first half * sigmoid(second half)
   expect_row<T>("glu value_first (F.glu)", activ::glu(h), {1 * kSigma[3], 2 * kSigma[4]});
   expect_row<T>("glu gate_first", activ::glu(h, activ::gate_first), {3 * kSigma[1], 4 * kSigma[2]});
-  expect_row<T>("glu interleaved", activ::glu(h, activ::interleaved), {2 * kSigma[1], 4 * kSigma[3]});
+  expect_row<T>("glu interleaved", activ::glu(h, activ::interleaved),
+                {2 * kSigma[1], 4 * kSigma[3]});
 
   // Phi-3: gate, up = h.chunk(2, -1); up * silu(gate)
   expect_row<T>("swiglu value_first", activ::swiglu(h), {1 * silu_of(3), 2 * silu_of(4)});
@@ -100,9 +101,11 @@ void check_hand_derived() {
 
   Mat<T> s(1, 4);
   s << 1, -2, -3, 4;
-  expect_row<T>("reglu value_first", activ::reglu(s), {0, -8});   // 1·relu(−3), −2·relu(4)
-  expect_row<T>("reglu gate_first", activ::reglu(s, activ::gate_first), {-3, 0});  // −3·relu(1), 4·relu(−2)
-  expect_row<T>("reglu interleaved", activ::reglu(s, activ::interleaved), {-2, 0});  // −2·relu(1), 4·relu(−3)
+  expect_row<T>("reglu value_first", activ::reglu(s), {0, -8});  // 1·relu(−3), −2·relu(4)
+  expect_row<T>("reglu gate_first", activ::reglu(s, activ::gate_first),
+                {-3, 0});  // −3·relu(1), 4·relu(−2)
+  expect_row<T>("reglu interleaved", activ::reglu(s, activ::interleaved),
+                {-2, 0});  // −2·relu(1), 4·relu(−3)
 
   // GPT-OSS swiglu(x, alpha=1.702, limit=7): interleaved [g0 v0 g1 v1] = [1 2 8 −9]:
   // g = (1, min(8, 7) = 7), v = (2, clamp(−9) = −7); out = g·σ(1.702 g)·(v + 1).
@@ -110,29 +113,31 @@ void check_hand_derived() {
   x << 1, 2, 8, -9;
   expect_row<T>("swiglu_oai (interleaved default)", activ::swiglu_oai(x),
                 {1 * kSigma1702 * 3, 7 * kSigma1702Times7 * -6});
-  expect_row<T>("swiglu_oai explicit interleaved", activ::swiglu_oai(x, activ::interleaved, 1.702, 7.0),
+  expect_row<T>("swiglu_oai explicit interleaved",
+                activ::swiglu_oai(x, activ::interleaved, 1.702, 7.0),
                 {1 * kSigma1702 * 3, 7 * kSigma1702Times7 * -6});
   // value_first: v = (1, 2), g = (min(8, 7), −9)... with limit 100: g = (8, −9) unclamped is
   // not hand-friendly, so use alpha = 0: σ(0) = ½, out = g/2·(v + 1).
-  expect_row<T>("swiglu_oai value_first alpha=0", activ::swiglu_oai(x, activ::value_first, 0.0, 7.0),
-                {7 * 0.5 * 2, -9 * 0.5 * 3});   // g = (min(8,7), −9), v = (1, 2)
-  expect_row<T>("swiglu_oai gate_first alpha=0", activ::swiglu_oai(x, activ::gate_first, 0.0, 1.5),
-                {1 * 0.5 * (1.5 + 1), 1.5 * 0.5 * (-1.5 + 1)});  // g = (1, min(2, 1.5)), v = (8→1.5, −9→−1.5)
+  expect_row<T>("swiglu_oai value_first alpha=0",
+                activ::swiglu_oai(x, activ::value_first, 0.0, 7.0),
+                {7 * 0.5 * 2, -9 * 0.5 * 3});  // g = (min(8,7), −9), v = (1, 2)
+  expect_row<T>(
+      "swiglu_oai gate_first alpha=0", activ::swiglu_oai(x, activ::gate_first, 0.0, 1.5),
+      {1 * 0.5 * (1.5 + 1), 1.5 * 0.5 * (-1.5 + 1)});  // g = (1, min(2, 1.5)), v = (8→1.5, −9→−1.5)
 
   // Several rows, both storage orders: the last dimension is the columns, row by row.
   Mat<T> m(2, 4);
-  m << 1, 2, 3, 4,
-       4, 3, 2, 1;
+  m << 1, 2, 3, 4, 4, 3, 2, 1;
   const RowMat<T> r = m;
-  for (const Mat<T>& got : {Mat<T>(activ::geglu(m, activ::interleaved)),
-                            Mat<T>(activ::geglu(r, activ::interleaved))}) {
+  for (const Mat<T>& got :
+       {Mat<T>(activ::geglu(m, activ::interleaved)), Mat<T>(activ::geglu(r, activ::interleaved))}) {
     EXPECT_LE(ulp_distance(got(0, 0), T(2 * gelu_of(1))), 3u);
     EXPECT_LE(ulp_distance(got(0, 1), T(4 * gelu_of(3))), 3u);
     EXPECT_LE(ulp_distance(got(1, 0), T(3 * gelu_of(4))), 3u);
     EXPECT_LE(ulp_distance(got(1, 1), T(1 * gelu_of(2))), 3u);
   }
-  for (const Mat<T>& got : {Mat<T>(activ::geglu(m, activ::gate_first)),
-                            Mat<T>(activ::geglu(r, activ::gate_first))}) {
+  for (const Mat<T>& got :
+       {Mat<T>(activ::geglu(m, activ::gate_first)), Mat<T>(activ::geglu(r, activ::gate_first))}) {
     EXPECT_LE(ulp_distance(got(0, 0), T(3 * gelu_of(1))), 3u);
     EXPECT_LE(ulp_distance(got(0, 1), T(4 * gelu_of(2))), 3u);
     EXPECT_LE(ulp_distance(got(1, 0), T(2 * gelu_of(4))), 3u);
@@ -156,9 +161,14 @@ struct PairSet {
 // every load and de-interleave path.
 template <class T>
 PairSet<T> random_pairs(Index rows, Index d, std::mt19937_64& rng) {
-  const T specials[] = {T(0), -T(0), std::numeric_limits<T>::infinity(),
-                        -std::numeric_limits<T>::infinity(), std::numeric_limits<T>::quiet_NaN(),
-                        std::numeric_limits<T>::denorm_min(), T(-30), T(12)};
+  const T specials[] = {T(0),
+                        -T(0),
+                        std::numeric_limits<T>::infinity(),
+                        -std::numeric_limits<T>::infinity(),
+                        std::numeric_limits<T>::quiet_NaN(),
+                        std::numeric_limits<T>::denorm_min(),
+                        T(-30),
+                        T(12)};
   auto draw = [&] {
     if (rng() % 16 == 0) return specials[rng() % 8];
     return static_cast<T>((double(rng() >> 11) * 0x1p-53 - 0.5) * 16.0);
@@ -199,14 +209,14 @@ Mat<T> fused(const PairSet<T>& p, activ::interleaved_t) {
 template <class T>
 ::testing::AssertionResult bit_identical(const Mat<T>& got, const Mat<T>& want) {
   if (got.rows() != want.rows() || got.cols() != want.cols()) {
-    return ::testing::AssertionFailure() << "shape " << got.rows() << "x" << got.cols()
-                                         << " vs " << want.rows() << "x" << want.cols();
+    return ::testing::AssertionFailure() << "shape " << got.rows() << "x" << got.cols() << " vs "
+                                         << want.rows() << "x" << want.cols();
   }
   for (Index i = 0; i < got.rows(); ++i) {
     for (Index j = 0; j < got.cols(); ++j) {
       if (!same_result(got(i, j), want(i, j))) {
-        return ::testing::AssertionFailure() << "(" << i << ", " << j << "): " << got(i, j)
-                                             << " vs " << want(i, j);
+        return ::testing::AssertionFailure()
+               << "(" << i << ", " << j << "): " << got(i, j) << " vs " << want(i, j);
       }
     }
   }
@@ -232,7 +242,8 @@ void check_presentations(const std::string& what, const Variant& f, const PairSe
   big.block(2, 3, rows, cols) = h;
   EXPECT_TRUE(bit_identical<T>(f(big.block(2, 3, rows, cols), layout), want)) << what << " block";
   RowMat<T> bigr = big;
-  EXPECT_TRUE(bit_identical<T>(f(bigr.block(2, 3, rows, cols), layout), want)) << what << " row-major block";
+  EXPECT_TRUE(bit_identical<T>(f(bigr.block(2, 3, rows, cols), layout), want))
+      << what << " row-major block";
 
   // Padded outer stride and an inner stride of 2 over raw buffers, and a misaligned start.
   std::vector<T> buffer(std::size_t(2 * (rows + 1) * (cols + 1) + 1), T(-9));
@@ -244,9 +255,11 @@ void check_presentations(const std::string& what, const Variant& f, const PairSe
   Strided inner2(buffer.data() + 1, rows, cols, Eigen::Stride<Dynamic, Dynamic>(2 * rows, 2));
   inner2 = h;
   EXPECT_TRUE(bit_identical<T>(f(inner2, layout), want)) << what << " inner-stride-2 map";
-  StridedRow row_inner2(buffer.data() + 1, rows, cols, Eigen::Stride<Dynamic, Dynamic>(2 * cols + 1, 2));
+  StridedRow row_inner2(buffer.data() + 1, rows, cols,
+                        Eigen::Stride<Dynamic, Dynamic>(2 * cols + 1, 2));
   row_inner2 = h;
-  EXPECT_TRUE(bit_identical<T>(f(row_inner2, layout), want)) << what << " row-major inner-stride-2 map";
+  EXPECT_TRUE(bit_identical<T>(f(row_inner2, layout), want))
+      << what << " row-major inner-stride-2 map";
   Eigen::Map<RowMat<T>> misaligned(buffer.data() + 1, rows, cols);
   misaligned = h;
   EXPECT_TRUE(bit_identical<T>(f(misaligned, layout), want)) << what << " misaligned row-major map";
@@ -319,7 +332,8 @@ TEST(GluBitIdentity, FixedSizeEqualsDynamic) {
     EXPECT_TRUE(bit_identical<float>(got, activ::geglu(hd, activ::interleaved)));
   }
   EXPECT_TRUE(bit_identical<float>(activ::geglu(h), activ::geglu(hd)));
-  EXPECT_TRUE(bit_identical<float>(activ::geglu(hr, activ::gate_first), activ::geglu(hd, activ::gate_first)));
+  EXPECT_TRUE(bit_identical<float>(activ::geglu(hr, activ::gate_first),
+                                   activ::geglu(hd, activ::gate_first)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,13 +403,16 @@ void check_in_place(const std::string& what, Layout layout) {
     M h = fused(p, layout);
     const Mat<typename M::Scalar> want = activ::swiglu_oai(h, layout);
     activ::value_half(h, layout) = activ::swiglu_oai(h, layout);
-    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::value_half(h, layout), want)) << what << " d=" << d;
+    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::value_half(h, layout), want))
+        << what << " d=" << d;
     // The gate half is untouched.
-    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::gate_half(h, layout), p.G)) << what << " d=" << d;
+    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::gate_half(h, layout), p.G))
+        << what << " d=" << d;
 
     M h2 = fused(p, layout);
     activ::swiglu_oai.into(activ::value_half(h2, layout), h2, layout);
-    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::value_half(h2, layout), want)) << what << " into, d=" << d;
+    EXPECT_TRUE(bit_identical<typename M::Scalar>(activ::value_half(h2, layout), want))
+        << what << " into, d=" << d;
   }
 }
 

@@ -17,9 +17,9 @@ inline std::atomic<int> eigen_assert_failures{0};
 #include "support/function_lists.hpp"
 #include "support/isa_guard.hpp"
 
-#include <activ/activ.hpp>
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
+#include <activ/activ.hpp>
 
 #include <string>
 #include <type_traits>

@@ -7,8 +7,8 @@
 #include "support/isa_guard.hpp"
 #include "support/sampling.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <vector>
 

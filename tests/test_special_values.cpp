@@ -13,9 +13,9 @@
 #include "support/isa_guard.hpp"
 #include "support/ulp.hpp"
 
-#include <activ/activ.hpp>
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
+#include <activ/activ.hpp>
 
 #include <cmath>
 #include <limits>

@@ -90,8 +90,8 @@ struct TensorCase {
     for_each_index(dims, [&](const std::array<Index, N>& i) {
       const T want = functor(value(i), gate(i));
       if (result && !same_result(out(i), want)) {
-        result = ::testing::AssertionFailure() << "at last index " << i[N - 1] << ": " << out(i)
-                                               << " vs " << want;
+        result = ::testing::AssertionFailure()
+                 << "at last index " << i[N - 1] << ": " << out(i) << " vs " << want;
       }
     });
     return result;
@@ -138,9 +138,10 @@ void check_every_rank() {
   check_layouts<T, 4, Options>({2, 3, 2, 16}, activ::geglu, geglu_scalar, "rank 4" + type + order);
   check_layouts<T, 3, Options>({2, 5, 1}, activ::geglu, geglu_scalar, "d = 1" + type + order);
   const auto oai_scalar = activ::swiglu_oai.functor();
-  check_layouts<T, 3, Options>({3, 4, 21}, activ::swiglu_oai, oai_scalar, "swiglu_oai" + type + order,
-                               true);
-  check_layouts<T, 2, Options>({7, 10}, activ::glu, activ::GLU<activ::Sigmoid>{}, "glu" + type + order);
+  check_layouts<T, 3, Options>({3, 4, 21}, activ::swiglu_oai, oai_scalar,
+                               "swiglu_oai" + type + order, true);
+  check_layouts<T, 2, Options>({7, 10}, activ::glu, activ::GLU<activ::Sigmoid>{},
+                               "glu" + type + order);
 }
 
 TEST(TensorGlu, EveryRankLayoutAndFormFloat) {
@@ -158,11 +159,13 @@ TEST(TensorGlu, SameBitsAsTheDenseForm) {
   std::mt19937_64 rng(5);
   Eigen::Tensor<float, 2, Eigen::RowMajor> t(6, 42);
   for (Index k = 0; k < t.size(); ++k) t.data()[k] = draw<float>(rng);
-  const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(t.data(), 6, 42);
+  const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> m(
+      t.data(), 6, 42);
   const Eigen::Tensor<float, 2, Eigen::RowMajor> out = activ::geglu(t, activ::interleaved);
   const Eigen::MatrixXf want = activ::geglu(m, activ::interleaved);
   for (Index i = 0; i < 6; ++i)
-    for (Index j = 0; j < 21; ++j) EXPECT_TRUE(same_result(out(i, j), want(i, j))) << i << ", " << j;
+    for (Index j = 0; j < 21; ++j)
+      EXPECT_TRUE(same_result(out(i, j), want(i, j))) << i << ", " << j;
 }
 
 TEST(TensorGlu, ThreadPoolDeviceWithTwoThreadsGivesTheSameBits) {
@@ -184,7 +187,8 @@ TEST(TensorGlu, ThreadPoolDeviceWithTwoThreadsGivesTheSameBits) {
       two.device(device) = activ::swiglu_oai(h);
     }
     for (Index k = 0; k < one.size(); ++k) {
-      ASSERT_TRUE(same_result(one.data()[k], two.data()[k])) << "layout " << layout << " element " << k;
+      ASSERT_TRUE(same_result(one.data()[k], two.data()[k]))
+          << "layout " << layout << " element " << k;
     }
   }
 }
@@ -197,9 +201,9 @@ TEST(TensorGlu, InPlaceIntoTheValueHalf) {
   const Eigen::array<Index, 3> start{0, 0, 0}, extent{4, 5, 13};
   h.slice(start, extent) = activ::geglu(h);
   const Eigen::Tensor<float, 3> got = h.slice(start, extent);
-  for (Index k = 0; k < want.size(); ++k) EXPECT_TRUE(same_result(got.data()[k], want.data()[k])) << k;
+  for (Index k = 0; k < want.size(); ++k)
+    EXPECT_TRUE(same_result(got.data()[k], want.data()[k])) << k;
 }
-
 
 TEST(TensorGlu, ErrorsNameTheFunctionAndTheShapes) {
   const Eigen::Tensor<float, 3> odd(2, 3, 7);
@@ -210,19 +214,22 @@ TEST(TensorGlu, ErrorsNameTheFunctionAndTheShapes) {
   expect_error([&] { (void)activ::geglu(odd, activ::interleaved); }, odd_message);
   expect_error([&] { (void)activ::geglu(odd * 2.0f, activ::gate_first); }, odd_message);
   const Eigen::Tensor<float, 3, Eigen::RowMajor> odd_row(4, 1, 3);
-  expect_error([&] { (void)activ::swiglu_oai(odd_row); },
-               "activ::swiglu_oai: input has 3 elements in its last dimension (shape [4, 1, 3]); the "
-               "last dimension must be even (2*d)");
+  expect_error(
+      [&] { (void)activ::swiglu_oai(odd_row); },
+      "activ::swiglu_oai: input has 3 elements in its last dimension (shape [4, 1, 3]); the "
+      "last dimension must be even (2*d)");
 
   const Eigen::Tensor<float, 2> a(3, 4), b(4, 3);
-  expect_error([&] { (void)activ::swiglu(a, b); },
-               "activ::swiglu: value is [3, 4] but gate is [4, 3]; the two inputs must have the same shape");
+  expect_error(
+      [&] { (void)activ::swiglu(a, b); },
+      "activ::swiglu: value is [3, 4] but gate is [4, 3]; the two inputs must have the same shape");
 
   const Eigen::Tensor<float, 3> h(2, 3, 8);
   Eigen::Tensor<float, 3> wrong(2, 3, 3);
-  expect_error([&] { activ::geglu.into(wrong, h); },
-               "activ::geglu: destination is [2, 3, 3] but the result is [2, 3, 4]; into() writes in "
-               "place and never resizes");
+  expect_error(
+      [&] { activ::geglu.into(wrong, h); },
+      "activ::geglu: destination is [2, 3, 3] but the result is [2, 3, 4]; into() writes in "
+      "place and never resizes");
   EXPECT_EQ(wrong.dimension(2), 3);
 }
 
@@ -230,7 +237,8 @@ TEST(TensorElementwise, ActivationsAcceptTensors) {
   std::mt19937_64 rng(4);
   Eigen::Tensor<double, 2, Eigen::RowMajor> x(7, 9);
   for (Index k = 0; k < x.size(); ++k) x.data()[k] = draw<double>(rng);
-  const auto check = [&](const Eigen::Tensor<double, 2, Eigen::RowMajor>& got, auto functor, const char* name) {
+  const auto check = [&](const Eigen::Tensor<double, 2, Eigen::RowMajor>& got, auto functor,
+                         const char* name) {
     for (Index k = 0; k < x.size(); ++k) {
       EXPECT_TRUE(same_result(got.data()[k], functor(x.data()[k]))) << name << " element " << k;
     }
@@ -246,7 +254,8 @@ TEST(TensorElementwise, ActivationsAcceptTensors) {
   const Eigen::ThreadPoolDevice device(&pool, 2);
   Eigen::Tensor<double, 2, Eigen::RowMajor> y(7, 9);
   y.device(device) = activ::gelu(x * 2.0);
-  for (Index k = 0; k < x.size(); ++k) EXPECT_TRUE(same_result(y.data()[k], activ::Gelu{}(2.0 * x.data()[k])));
+  for (Index k = 0; k < x.size(); ++k)
+    EXPECT_TRUE(same_result(y.data()[k], activ::Gelu{}(2.0 * x.data()[k])));
 }
 
 }  // namespace

@@ -60,7 +60,9 @@ const Function kFunctions[] = {
      [](const Array& x) -> Array {
        return 0.5f * x * (1.0f + (kTanhScale * (x + 0.044715f * x.cube())).tanh());
      },
-     [](float x) { return 0.5f * x * (1.0f + std::tanh(kTanhScale * (x + 0.044715f * x * x * x))); }},
+     [](float x) {
+       return 0.5f * x * (1.0f + std::tanh(kTanhScale * (x + 0.044715f * x * x * x)));
+     }},
     {"sigmoid", sigmoid_reference, [](const Array& x) -> Array { return activ::sigmoid(x); },
      [](const Array& x) -> Array { return x.logistic(); },
      [](float x) { return 1.0f / (1.0f + std::exp(-x)); }},
@@ -107,7 +109,8 @@ void write_csv(const Function& f, const std::string& dir) {
     for (int i = 0; i < kPerBin; ++i) {
       const Eigen::Index k = b * kPerBin + i;
       const float want = f.reference(x(k));
-      const double e[3] = {ulps(activ_y(k), want), ulps(eigen_y(k), want), ulps(f.libm(x(k)), want)};
+      const double e[3] = {ulps(activ_y(k), want), ulps(eigen_y(k), want),
+                           ulps(f.libm(x(k)), want)};
       for (int j = 0; j < 3; ++j) {
         if (worst[j] >= 0) worst[j] = e[j] < 0 ? -1 : std::max(worst[j], e[j]);
       }
@@ -133,7 +136,9 @@ void print_table() {
   const Array activ_y = activ::gelu(x);
   const Array eigen_y = 0.5f * x * (1.0f + (x * kSqrtHalf).erf());
   std::printf("Eigen SIMD: %s\n\n", Eigen::SimdInstructionSetsInUse());
-  std::printf("| x | gelu(x), exact | Eigen 3.4 `0.5f*x*(1+(x*float(M_SQRT1_2)).erf())` | `activ::gelu(x)` |\n");
+  std::printf(
+      "| x | gelu(x), exact | Eigen 3.4 `0.5f*x*(1+(x*float(M_SQRT1_2)).erf())` | `activ::gelu(x)` "
+      "|\n");
   std::printf("|---|---|---|---|\n");
   for (int i = 0; i < 6; ++i) {
     const float want = std::isinf(x(i)) ? -0.0f : gelu_ref(x(i));

@@ -6,11 +6,13 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
-#include "activ/version.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"
+#include "activ/glu.hpp"
 #include "activ/identity.hpp"
+#include "activ/layout.hpp"
 #include "activ/relu.hpp"
 #include "activ/sigmoid.hpp"
+#include "activ/silu.hpp"
 #include "activ/swish.hpp"
-#include "activ/glu.hpp"
+#include "activ/version.hpp"

@@ -7,7 +7,12 @@
 
 namespace activ {
 
-/// Identity: identity(x) = x. Exact; every value, NaN and infinities included, passes through.
+/// Identity: identity(x) = x.
+///
+/// Lane types:     float, double
+/// Max error:      0 ULP (exact)
+/// Special values: every value, NaN and infinities included, passes through
+/// Cost:           float 0, double 0
 struct Identity : detail::UnaryFunctor<Identity> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
@@ -17,11 +22,5 @@ struct Identity : detail::UnaryFunctor<Identity> {
 
 }  // namespace activ
 
-namespace Eigen {
-namespace internal {
 template <>
-struct functor_traits<activ::Identity> {
-  enum { Cost = 0, PacketAccess = activ::detail::kPacketAccess };
-};
-}  // namespace internal
-}  // namespace Eigen
+struct Eigen::internal::functor_traits<activ::Identity> : activ::detail::unary_traits<0, 0, 0> {};

@@ -24,12 +24,13 @@
 
 #include <unsupported/Eigen/CXX11/Tensor>
 
-#include "activ/detail/glu_tensor.hpp"
+#include "activ/detail/glu/tensor.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"
 #include "activ/glu.hpp"
 #include "activ/relu.hpp"
 #include "activ/sigmoid.hpp"
+#include "activ/silu.hpp"
 #include "activ/swish.hpp"
 
 namespace activ {

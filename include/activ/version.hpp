@@ -10,6 +10,6 @@
 #define ACTIV_DETAIL_STRINGIFY(x) ACTIV_DETAIL_STRINGIFY_(x)
 
 // "MAJOR.MINOR.PATCH", e.g. "0.1.0".
-#define ACTIV_VERSION                                                                        \
-  ACTIV_DETAIL_STRINGIFY(ACTIV_VERSION_MAJOR)                                                \
+#define ACTIV_VERSION                         \
+  ACTIV_DETAIL_STRINGIFY(ACTIV_VERSION_MAJOR) \
   "." ACTIV_DETAIL_STRINGIFY(ACTIV_VERSION_MINOR) "." ACTIV_DETAIL_STRINGIFY(ACTIV_VERSION_PATCH)

@@ -151,13 +151,19 @@ double glu_inputs(const Variant& f, const Params&... params) {
 template <class T>
 void glu() {
   const double sums[] = {
-      glu_forms<T>(activ::geglu),          glu_forms<T>(activ::geglu_tanh),
-      glu_forms<T>(activ::swiglu),         glu_forms<T>(activ::swiglu, 0.5),
-      glu_forms<T>(activ::reglu),          glu_forms<T>(activ::glu),
-      glu_forms<T>(activ::bilinear),       glu_forms<T>(activ::swiglu_oai),
-      glu_forms<T>(activ::swiglu_oai, 1.0), glu_forms<T>(activ::swiglu_oai, 1.0, 5.0),
+      glu_forms<T>(activ::geglu),
+      glu_forms<T>(activ::geglu_tanh),
+      glu_forms<T>(activ::swiglu),
+      glu_forms<T>(activ::swiglu, 0.5),
+      glu_forms<T>(activ::reglu),
+      glu_forms<T>(activ::glu),
+      glu_forms<T>(activ::bilinear),
+      glu_forms<T>(activ::swiglu_oai),
+      glu_forms<T>(activ::swiglu_oai, 1.0),
+      glu_forms<T>(activ::swiglu_oai, 1.0, 5.0),
       glu_forms<T>(activ::make_glu(activ::Sigmoid{}, "activ_consumer::sigmoid_glu")),
-      glu_inputs<T>(activ::geglu),         glu_inputs<T>(activ::swiglu, 0.5),
+      glu_inputs<T>(activ::geglu),
+      glu_inputs<T>(activ::swiglu, 0.5),
       glu_inputs<T>(activ::swiglu_oai, 1.0, 5.0),
   };
   for (double s : sums) check(std::isfinite(s), "GLU results are finite");

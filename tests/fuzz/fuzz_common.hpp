@@ -36,8 +36,8 @@ inline constexpr std::size_t kFeatures = std::size_t(1) << 14;
 
 // libFuzzer reads this section after every input (and clears it before the next): each nonzero
 // byte is a feature. One definition per target: each target is one translation unit.
-__attribute__((used, section("__libfuzzer_extra_counters"))) static std::uint8_t
-    g_features[kFeatures];
+__attribute__((used,
+               section("__libfuzzer_extra_counters"))) static std::uint8_t g_features[kFeatures];
 
 // Feature `index` in a space of its own: space k owns the indices [k * 2048, (k + 1) * 2048).
 inline void feature(std::size_t space, std::size_t index) {
@@ -101,15 +101,7 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
-// "0x1.8p+1 (3) [bits 0x40400000]".
-template <class T>
-std::string show(T x) {
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "%a (%.*g) [bits 0x%llx]", double(x),
-                std::is_same_v<T, float> ? 9 : 17, double(x),
-                static_cast<unsigned long long>(bits_of(x)));
-  return buf;
-}
+using activ_test::show;  // "0x1.8p+1 (3) [bits 0x40400000]"
 
 // Reports a broken promise and aborts; libFuzzer then writes the input to crash-<sha1>.
 [[noreturn]] inline void fail(const std::string& what) {
@@ -151,7 +143,8 @@ class ExactBuffer {
 // checks would see if a kernel read it.
 template <class T>
 T sentinel() {
-  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc05a5au) : UIntOf<T>(0x7ff800005a5a5a5aull));
+  return from_bits<T>(std::is_same_v<T, float> ? UIntOf<T>(0x7fc05a5au)
+                                               : UIntOf<T>(0x7ff800005a5a5a5aull));
 }
 
 // The number of elements a strided view spans from its buffer's start: `offset`, then
@@ -169,10 +162,9 @@ template <class Value>
 class ReferenceCache {
  public:
   template <class Compute>
-  Value get(std::uint64_t tag, std::uint64_t key1, std::uint64_t key2,
-                                   Compute compute) {
-    std::uint64_t h = tag * 0x9E3779B97F4A7C15ULL ^ key1 * 0xC2B2AE3D27D4EB4FULL ^
-                      key2 * 0x165667B19E3779F9ULL;
+  Value get(std::uint64_t tag, std::uint64_t key1, std::uint64_t key2, Compute compute) {
+    std::uint64_t h =
+        tag * 0x9E3779B97F4A7C15ULL ^ key1 * 0xC2B2AE3D27D4EB4FULL ^ key2 * 0x165667B19E3779F9ULL;
     h ^= h >> 29;
     Slot& s = slots_[h & (kSlots - 1)];
     if (!(s.used && s.tag == tag && s.key1 == key1 && s.key2 == key2)) {

@@ -46,9 +46,9 @@
 namespace activ_fuzz {
 namespace {
 
+using activ_test::ulp_distance;
 using Eigen::Dynamic;
 using Eigen::Index;
-using activ_test::ulp_distance;
 
 enum class Shape { x_times, sigmoid, relu };  // which column of the docs/design.md §3 table applies
 
@@ -104,19 +104,22 @@ void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
     return fn.name() + "<" + type_name<T>() + ">(" + show(x) + ") = " + show(y);
   };
   const auto exactly = [&](T want, const char* why) {
-    check(bits_of(y) == bits_of(want), [&] { return at() + ", want " + show(want) + " (" + why + ")"; });
+    check(bits_of(y) == bits_of(want),
+          [&] { return at() + ", want " + show(want) + " (" + why + ")"; });
   };
   // (c) docs/design.md §3.
   if (std::isnan(x)) return exactly(x, "docs/design.md §3: NaN comes back bit for bit");
   if (shape == Shape::relu) {  // relu.hpp: exact, relu(-0) = relu(-inf) = +0
     return exactly(x > 0 ? x : T(0), "relu is exact: max(x, 0), -0 -> +0");
   }
-  if (x == L::infinity()) return exactly(shape == Shape::sigmoid ? T(1) : x, "docs/design.md §3: +inf");
+  if (x == L::infinity())
+    return exactly(shape == Shape::sigmoid ? T(1) : x, "docs/design.md §3: +inf");
   if (x == -L::infinity()) {
     return exactly(shape == Shape::sigmoid ? T(+0.0) : T(-0.0), "docs/design.md §3: -inf");
   }
   if (std::fpclassify(x) == FP_ZERO || std::fpclassify(x) == FP_SUBNORMAL) {
-    if (shape == Shape::sigmoid) return exactly(T(0.5), "docs/design.md §3: ±0 and subnormals give 1/2");
+    if (shape == Shape::sigmoid)
+      return exactly(T(0.5), "docs/design.md §3: ±0 and subnormals give 1/2");
     if (x == 0) return exactly(x, "docs/design.md §3: ±0 keeps its sign");
     // ≈ x/2, sign kept (x/2 may be a tie, and -denorm_min may give -0).
     check(std::signbit(y) == std::signbit(x) && ulp_distance(y, x / 2) <= 2, [&] {
@@ -127,11 +130,13 @@ void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
   const std::uint64_t tag = std::uint64_t(fn_id) << 1 | (std::is_same_v<T, double> ? 1 : 0);
   std::uint64_t beta_bits = 0;
   if constexpr (std::is_same_v<D, SwishBeta>) beta_bits = bits_of(fn.beta);
-  const T want = cache<T>().get(tag, bits_of(x), beta_bits, [&] { return fn.template reference<T>(x); });
+  const T want =
+      cache<T>().get(tag, bits_of(x), beta_bits, [&] { return fn.template reference<T>(x); });
   const std::uint64_t d = ulp_distance(y, want);
   check(d <= 2, [&] {
     return at() + ", reference " + show(want) + ": " +
-           (d == activ_test::kNanMismatch ? std::string("NaN mismatch") : std::to_string(d) + " ULP") +
+           (d == activ_test::kNanMismatch ? std::string("NaN mismatch")
+                                          : std::to_string(d) + " ULP") +
            " > 2 ULP, the bound in the function's doc comment";
   });
 }
@@ -140,7 +145,8 @@ void check_value(const D& fn, Shape shape, int fn_id, T x, T y) {
 template <class T, class D, class In, class Out>
 void check_elements(const D& fn, const In& in, const Out& out, const char* container) {
   const auto f = fn.functor();
-  check(out.rows() == in.rows() && out.cols() == in.cols(), [] { return std::string("result shape"); });
+  check(out.rows() == in.rows() && out.cols() == in.cols(),
+        [] { return std::string("result shape"); });
   for (Index i = 0; i < in.rows(); ++i) {
     for (Index j = 0; j < in.cols(); ++j) {
       const T x = in(i, j);
@@ -177,7 +183,8 @@ void run(const D& fn, Shape shape, int fn_id, Reader& r) {
   // Coverage features (fuzz_common.hpp): the configuration and the classes of the values.
   const std::size_t id = std::size_t(fn_id) * 2 + (std::is_same_v<T, double> ? 1 : 0);
   const Index elements = container <= 1 ? b3 % 65 : (b3 % 20) * (b4 % 9);
-  const std::size_t size_bucket = elements == 0 ? 0 : 1 + std::size_t(std::min(6, std::ilogb(double(elements))));
+  const std::size_t size_bucket =
+      elements == 0 ? 0 : 1 + std::size_t(std::min(6, std::ilogb(double(elements))));
   feature(0, id * 8 + std::size_t(container));
   feature(1, id * 8 + size_bucket);
   feature(2, (id % 2 * 8 + std::size_t(container)) * 16 + std::size_t(offset));
@@ -204,9 +211,9 @@ void run(const D& fn, Shape shape, int fn_id, Reader& r) {
       check_elements<T>(fn, x, y, container == 0 ? "contiguous vector" : "inner-strided vector");
       break;
     }
-    case 2:    // column-major matrix, outer stride = rows + padding
-    case 3:    // row-major matrix, outer stride = cols + padding
-    case 4:    // column-major / row-major matrix with both strides dynamic (Eigen's scalar path)
+    case 2:  // column-major matrix, outer stride = rows + padding
+    case 3:  // row-major matrix, outer stride = cols + padding
+    case 4:  // column-major / row-major matrix with both strides dynamic (Eigen's scalar path)
     case 5: {
       const Index rows = b3 % 20, cols = b4 % 9;
       const bool row_major = container == 3 || container == 5;

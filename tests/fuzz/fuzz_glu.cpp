@@ -40,8 +40,9 @@
 #include <activ/glu.hpp>
 
 #include "fuzz/fuzz_common.hpp"
-#include "support/isa_guard.hpp"
+#include "support/glu_cases.hpp"
 #include "support/glu_reference.hpp"
+#include "support/isa_guard.hpp"
 #include "support/ulp.hpp"
 
 #include <Eigen/Core>
@@ -60,27 +61,17 @@
 namespace activ_fuzz {
 namespace {
 
-using Eigen::Dynamic;
-using Eigen::Index;
 using activ_test::Gate;
 using activ_test::ulp_distance;
+using Eigen::Dynamic;
+using Eigen::Index;
 
 // ---------------------------------------------------------------------------------------------
 // The variants and their reference.
 
-struct VariantInfo {
-  const char* name;
-  Gate gate;
-  bool oai;    // swiglu_oai: clamps, "+ 1", alpha and limit
-  bool exact;  // reglu, bilinear: one rounding
-};
-
-constexpr VariantInfo kVariants[] = {
-    {"activ::geglu", Gate::gelu, false, false},      {"activ::geglu_tanh", Gate::gelu_tanh, false, false},
-    {"activ::swiglu", Gate::silu, false, false},     {"activ::swiglu", Gate::swish, false, false},
-    {"activ::reglu", Gate::relu, false, true},       {"activ::glu", Gate::sigmoid, false, false},
-    {"activ::bilinear", Gate::identity, false, true}, {"activ::swiglu_oai", Gate::swish, true, false},
-};
+// The variants: support/glu_cases.hpp's list (run_variant below calls them in its order).
+using activ_test::GluVariant;
+using activ_test::kGluVariants;
 
 // The parameters as activ uses them: converted to the scalar type first.
 struct Params {
@@ -98,12 +89,13 @@ struct Expected {
 };
 
 template <class T>
-Expected<T> reference(const VariantInfo& var, const Params& p, T value, T gate_in) {
+Expected<T> reference(const GluVariant& var, const Params& p, T value, T gate_in) {
   double v = value, g = gate_in;
   if (var.oai) activ_test::oai_clamp(v, g, double(static_cast<T>(p.limit)));
-  const activ_test::GluReference<T> r =
-      activ_test::glu_reference<T>(var.gate, v, g, var.oai ? 1.0 : 0.0, double(static_cast<T>(p.beta)));
-  if (std::isfinite(v) && std::isfinite(g)) return {r.out, T(0), false, r.gate_underflows, std::fabs(r.value)};
+  const activ_test::GluReference<T> r = activ_test::glu_reference<T>(
+      var.gate, v, g, var.oai ? 1.0 : 0.0, double(static_cast<T>(p.beta)));
+  if (std::isfinite(v) && std::isfinite(g))
+    return {r.out, T(0), false, r.gate_underflows, std::fabs(r.value)};
   // Where the gate underflows, activ's gate may be 0 where the reference's is not, or the reverse
   // (2 subnormal ULPs, glu.hpp): an infinite value times it is then NaN or ±inf, both right.
   const T vt = static_cast<T>(r.value);
@@ -120,26 +112,30 @@ ReferenceCache<Expected<T>>& cache() {
 
 // (b) for one element.
 template <class T, class Where>
-void check_accuracy(const VariantInfo& var, int var_id, const Params& p, T v, T g, T got,
+void check_accuracy(const GluVariant& var, int var_id, const Params& p, T v, T g, T got,
                     const Where& where) {
   std::uint64_t tag = std::uint64_t(var_id) * 2 + (std::is_same_v<T, double> ? 1 : 0);
   tag = tag * 0x100000001B3ULL ^ bits_of(static_cast<T>(p.beta));
   tag = tag * 0x100000001B3ULL ^ bits_of(static_cast<T>(p.limit));
-  const Expected<T> e = cache<T>().get(tag, bits_of(v), bits_of(g), [&] {
-    return reference<T>(var, p, v, g);
-  });
+  const Expected<T> e =
+      cache<T>().get(tag, bits_of(v), bits_of(g), [&] { return reference<T>(var, p, v, g); });
   const std::uint64_t d = ulp_distance(got, e.out);
   const auto at = [&] {
     return where() + ": " + var.name + "<" + type_name<T>() + ">(value " + show(v) + ", gate " +
            show(g) + ") = " + show(got) + ", reference " + show(e.out);
   };
   if (e.has_alt) {
-    check(std::isnan(got) || activ_test::same_result(got, e.out) || activ_test::same_result(got, e.alt),
-          [&] { return at() + " (an infinite value times an underflowing gate: want NaN or " + show(e.alt) + ")"; });
+    check(std::isnan(got) || activ_test::same_result(got, e.out) ||
+              activ_test::same_result(got, e.alt),
+          [&] {
+            return at() + " (an infinite value times an underflowing gate: want NaN or " +
+                   show(e.alt) + ")";
+          });
     return;
   }
   if (var.exact) {
-    check(activ_test::same_result(got, e.out), [&] { return at() + ": the header says exact (one rounding)"; });
+    check(activ_test::same_result(got, e.out),
+          [&] { return at() + ": the header says exact (one rounding)"; });
     return;
   }
   if (d <= 3) return;
@@ -151,7 +147,8 @@ void check_accuracy(const VariantInfo& var, int var_id, const Params& p, T v, T 
     const double slack = 2.0 * e.factor * double(std::numeric_limits<T>::denorm_min());
     if (std::fabs(double(got) - double(e.out)) <= 3.0 * ulp + slack) return;
   }
-  fail(at() + ": " + (d == activ_test::kNanMismatch ? std::string("NaN mismatch") : std::to_string(d) + " ULP") +
+  fail(at() + ": " +
+       (d == activ_test::kNanMismatch ? std::string("NaN mismatch") : std::to_string(d) + " ULP") +
        " > 3 ULP, the bound in glu.hpp");
 }
 
@@ -192,6 +189,13 @@ Call<V, P...> make_call(const V& v, P... p) {
 // Configuration decoded from the input.
 
 enum class Form { value_first, gate_first, interleaved, default_layout, two_input };
+
+// The public layout tag of a variant's default order.
+template <activ::detail::glu_order Order>
+using LayoutTag =
+    std::conditional_t<Order == activ::detail::glu_order::value_first, activ::value_first_t,
+                       std::conditional_t<Order == activ::detail::glu_order::gate_first,
+                                          activ::gate_first_t, activ::interleaved_t>>;
 // The input: a Map with unit inner stride and an outer stride (padding), a Map with both strides
 // dynamic, a Block of a larger matrix, a Map wrapped in an expression without storage
 // (unaryExpr(activ::Identity)), or a matrix product (x * I; column-major only). The two-input
@@ -204,7 +208,7 @@ enum class Dest { plain, into, in_place, into_padded };
 
 struct Config {
   int var_id = 0;
-  VariantInfo var{};
+  GluVariant var{};
   Params params;
   Form form = Form::value_first;
   bool row_major = false;
@@ -213,7 +217,7 @@ struct Config {
   Dest dest = Dest::plain;
   Index offset = 0, pad = 0, inner = 1;
   bool odd = false, mismatch = false, bad_destination = false, bad_limit = false;
-  int which = 0;      // which dimension is off (bits 4-5 of byte 5)
+  int which = 0;       // which dimension is off (bits 4-5 of byte 5)
   bool minus = false;  // the sign of the offset (bit 6 of byte 5)
 };
 
@@ -268,7 +272,8 @@ struct Views {
     const Index outer = inner_count * c.inner + c.pad;
     b = ExactBuffer<T>(span(c.offset, outer_count, outer, inner_count, c.inner));
     for (std::size_t k = 0; k < b.size(); ++k) b[k] = sentinel<T>();
-    return StridedMap(b.data() + c.offset, rows, cols, Eigen::Stride<Dynamic, Dynamic>(outer, c.inner));
+    return StridedMap(b.data() + c.offset, rows, cols,
+                      Eigen::Stride<Dynamic, Dynamic>(outer, c.inner));
   }
   // A Block at (r0, c0) of a contiguous column-major matrix with spare rows and columns.
   static auto block(ExactBuffer<T>& b, const Config& c, Index rows, Index cols) {
@@ -311,7 +316,8 @@ void check_result(const C& call, const Config& c, const Logical<T>& value, const
                   const Out& out, const char* dest) {
   const auto where = [&] { return describe(c) + ", " + dest; };
   check(out.rows() == value.rows && out.cols() == value.cols, [&] {
-    return where() + ": result is " + shape(out.rows(), out.cols()) + ", want " + shape(value.rows, value.cols);
+    return where() + ": result is " + shape(out.rows(), out.cols()) + ", want " +
+           shape(value.rows, value.cols);
   });
   const auto f = call.functor();
   const Index n = value.rows * value.cols;
@@ -320,7 +326,8 @@ void check_result(const C& call, const Config& c, const Logical<T>& value, const
     for (Index j = 0; j < value.cols; ++j) {
       const T v = value(i, j), g = gate(i, j), got = out(i, j);
       const T want = f(v, g);
-      feature(5, std::size_t(c.var_id * 2 + (std::is_same_v<T, double> ? 1 : 0)) * 73 + value_class(g));
+      feature(
+          5, std::size_t(c.var_id * 2 + (std::is_same_v<T, double> ? 1 : 0)) * 73 + value_class(g));
       feature(6, (std::is_same_v<T, double> ? 73 : 0) + value_class(v));
       const bool any_nan = std::isnan(v) && std::isnan(g) && std::isnan(got) && std::isnan(want);
       if (!any_nan && bits_of(got) != bits_of(want)) {
@@ -422,7 +429,8 @@ void evaluate(const C& call, const Config& c, const Logical<T>& value, const Log
     Destination<T, Order> dst;
     auto view = dst.make(c, value.rows, value.cols);
     expect_invalid_argument([&] { into(view); }, input_errors, where() + ", into()");
-    dst.template expect_only_view_written<decltype(view)>(nullptr, [&] { return where() + ", into() that threw"; });
+    dst.template expect_only_view_written<decltype(view)>(
+        nullptr, [&] { return where() + ", into() that threw"; });
     return;
   }
   const auto xpr = build();  // must not throw
@@ -445,11 +453,13 @@ void evaluate(const C& call, const Config& c, const Logical<T>& value, const Log
                                     shape(value.rows, value.cols) +
                                     "; into() writes in place and never resizes";
         expect_invalid_argument([&] { into(view); }, {message}, where() + ", into()");
-        dst.template expect_only_view_written<decltype(view)>(nullptr, [&] { return where() + ", into() that threw"; });
+        dst.template expect_only_view_written<decltype(view)>(
+            nullptr, [&] { return where() + ", into() that threw"; });
         break;
       }
       into(view);
-      check_result(call, c, value, gate, view, dest == Dest::into ? "into() a Map" : "into() a padded Map at an offset");
+      check_result(call, c, value, gate, view,
+                   dest == Dest::into ? "into() a Map" : "into() a padded Map at an offset");
       dst.expect_only_view_written(&view, where);
       break;
     }
@@ -499,9 +509,12 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
   if (c.odd) errors.push_back(c.var.name + odd_width_message(c.rows, cols));
 
   // Runs the checks for the input view h (any kind) whose values are `values`.
-  const auto with_input = [&](auto& h, const Logical<T>& values, auto half_capable, auto default_form) {
+  const auto with_input = [&](auto& h, const Logical<T>& values, auto half_capable,
+                              auto default_form) {
     Logical<T> value, gate;
-    const Form used = c.form == Form::default_layout && !decltype(default_form)::value ? Form::value_first : c.form;
+    const Form used = c.form == Form::default_layout && !decltype(default_form)::value
+                          ? Form::value_first
+                          : c.form;
     split_logical(values, used, c.var.oai, value, gate);
     if (c.odd) value = gate = Logical<T>{c.rows, c.d, std::vector<T>(std::size_t(c.rows * c.d))};
     const auto go = [&](auto layout) {
@@ -524,8 +537,9 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
         // The destination of in-place evaluation: the half in the layout actually used (the
         // variant's default one for DefaultLayout). half(true) is the gate half, which must
         // stay as it was.
-        using Used = std::conditional_t<std::is_same_v<L, DefaultLayout>,
-                                        typename std::decay_t<decltype(call.variant.spec)>::default_layout, L>;
+        constexpr activ::detail::glu_order kDefault =
+            std::decay_t<decltype(call.variant.spec)>::default_order;
+        using Used = std::conditional_t<std::is_same_v<L, DefaultLayout>, LayoutTag<kDefault>, L>;
         const auto half = [&](bool gate_side) {
           return gate_side ? activ::gate_half(h, Used{}) : activ::value_half(h, Used{});
         };
@@ -582,7 +596,8 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
       if constexpr (Order == Eigen::ColMajor) {
         auto base = V::outer_map(storage, c, c.rows, cols);
         fill(base, pool, 0);
-        const Eigen::Matrix<T, Dynamic, Dynamic> w = Eigen::Matrix<T, Dynamic, Dynamic>::Identity(cols, cols);
+        const Eigen::Matrix<T, Dynamic, Dynamic> w =
+            Eigen::Matrix<T, Dynamic, Dynamic>::Identity(cols, cols);
         const Eigen::Matrix<T, Dynamic, Dynamic> evaluated = base * w;
         const auto h = base * w;
         return with_input(h, logical<T>(evaluated), std::false_type{}, std::false_type{});
@@ -616,11 +631,12 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
         break;
       default: gate_cols += 1; break;
     }
-    errors.push_back(std::string(c.var.name) + ": value is " + shape(c.rows, c.d) + " but gate is " +
-                     shape(gate_rows, gate_cols) + "; the two inputs must have the same shape");
+    errors.push_back(std::string(c.var.name) + ": value is " + shape(c.rows, c.d) +
+                     " but gate is " + shape(gate_rows, gate_cols) +
+                     "; the two inputs must have the same shape");
   }
-  const auto with_inputs = [&](const auto& value_view, const auto& gate_view, const Logical<T>& value,
-                               const Logical<T>& gate) {
+  const auto with_inputs = [&](const auto& value_view, const auto& gate_view,
+                               const Logical<T>& value, const Logical<T>& gate) {
     const auto build = [&] { return call.pair(value_view, gate_view); };
     const auto into = [&](auto& dst) { call.into(dst, value_view, gate_view); };
     Logical<T> v = value, g = gate;
@@ -677,18 +693,22 @@ void run_call(const C& call, const Config& c, const std::vector<T>& pool) {
   return run_fused<T, Eigen::ColMajor>(call, c, pool);
 }
 
+// Variant c.var_id of the list, with the fuzzer's parameters in place of the list's: beta for
+// swiglu(beta), alpha (params.beta) and limit for swiglu_oai.
 template <class T>
 void run(const Config& c, const std::vector<T>& pool) {
-  switch (c.var_id) {
-    case 0: return run_call<T>(make_call(activ::geglu), c, pool);
-    case 1: return run_call<T>(make_call(activ::geglu_tanh), c, pool);
-    case 2: return run_call<T>(make_call(activ::swiglu), c, pool);
-    case 3: return run_call<T>(make_call(activ::swiglu, c.params.beta), c, pool);
-    case 4: return run_call<T>(make_call(activ::reglu), c, pool);
-    case 5: return run_call<T>(make_call(activ::glu), c, pool);
-    case 6: return run_call<T>(make_call(activ::bilinear), c, pool);
-    default: return run_call<T>(make_call(activ::swiglu_oai, c.params.beta, c.params.limit), c, pool);
-  }
+  int id = 0;
+  activ_test::for_each_glu_variant([&](const GluVariant&, const auto& variant, auto... fixed) {
+    if (id++ != c.var_id) return;
+    using Variant = std::decay_t<decltype(variant)>;
+    if constexpr (std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>>) {
+      run_call<T>(make_call(variant, c.params.beta, c.params.limit), c, pool);
+    } else if constexpr (sizeof...(fixed) > 0) {
+      run_call<T>(make_call(variant, c.params.beta), c, pool);
+    } else {
+      run_call<T>(make_call(variant), c, pool);
+    }
+  });
 }
 
 double decode_beta(std::uint8_t b, std::uint32_t mantissa) {
@@ -698,8 +718,8 @@ double decode_beta(std::uint8_t b, std::uint32_t mantissa) {
 }
 
 double decode_limit(std::uint8_t b10, std::uint8_t b11, bool bad) {
-  static constexpr double kPresets[] = {7.0, std::numeric_limits<double>::infinity(), 0.0, -0.0,
-                                        1.0, 0.5, 30.0, 1e30};
+  static constexpr double kPresets[] = {
+      7.0, std::numeric_limits<double>::infinity(), 0.0, -0.0, 1.0, 0.5, 30.0, 1e30};
   const double limit = b10 < 128 ? kPresets[b10 % 8] : std::ldexp(double(b11), int(b10 % 16) - 8);
   if (!bad) return limit;
   if (b11 & 1) return std::numeric_limits<double>::quiet_NaN();
@@ -716,7 +736,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t b0 = r.byte(), b1 = r.byte(), b2 = r.byte(), b3 = r.byte(), b4 = r.byte(),
                      b5 = r.byte();
   c.var_id = (b0 & 0x7f) % 8;
-  c.var = kVariants[c.var_id];
+  c.var = kGluVariants[c.var_id];
   c.form = static_cast<Form>((b1 & 7) % 5);
   c.row_major = (b1 & 8) != 0;
   c.kind = static_cast<Kind>(((b1 >> 4) & 7) % 5);
@@ -748,8 +768,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   feature(0, ((id * 5 + form) * 5 + kind) * 2 + (c.row_major ? 1 : 0));
   feature(1, (id * 4 + std::size_t(c.dest)) * 5 + form);
   feature(2, ((is_double * 5 + form) * 5 + bucket(c.rows)) * 6 + bucket(c.d));
-  feature(3, ((is_double * 5 + kind) * 8 + std::size_t(c.offset)) * 16 + std::size_t(c.pad * 4 + c.inner - 1));
-  feature(4, id * 16 + (c.odd ? 1 : 0) + (c.mismatch ? 2 : 0) + (c.bad_destination ? 4 : 0) + (c.bad_limit ? 8 : 0));
+  feature(3, ((is_double * 5 + kind) * 8 + std::size_t(c.offset)) * 16 +
+                 std::size_t(c.pad * 4 + c.inner - 1));
+  feature(4, id * 16 + (c.odd ? 1 : 0) + (c.mismatch ? 2 : 0) + (c.bad_destination ? 4 : 0) +
+                 (c.bad_limit ? 8 : 0));
   try {
     if (b0 & 0x80) {
       const std::vector<double> pool = r.pool<double>(16);

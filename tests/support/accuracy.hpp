@@ -4,8 +4,8 @@
 
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <array>
 #include <cinttypes>
@@ -26,15 +26,6 @@ inline constexpr std::uint64_t kMaxUlpDouble = 2;
 template <class T>
 constexpr std::uint64_t max_ulp() {
   return std::is_same_v<T, float> ? kMaxUlpFloat : kMaxUlpDouble;
-}
-
-// "%a (%.9g)" for float, "%a (%.17g)" for double.
-template <class T>
-std::string show(T x) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%a (%.*g)", double(x), std::is_same_v<T, float> ? 9 : 17,
-                double(x));
-  return buf;
 }
 
 template <class T>

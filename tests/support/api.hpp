@@ -8,8 +8,8 @@
 #include "support/accuracy.hpp"
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <cstdlib>
 #include <limits>

@@ -78,8 +78,12 @@ double solve(F f, long double level, double lo, double hi) {
 
 }  // namespace tail_detail
 
-inline TailModel tail_model(GeluFn) { return {tail_detail::z_gelu, tail_detail::log_inv_sqrt_2pi, 0}; }
-inline TailModel tail_model(GeluTanhFn) { return {tail_detail::z_gelu_tanh, tail_detail::log_abs, 0}; }
+inline TailModel tail_model(GeluFn) {
+  return {tail_detail::z_gelu, tail_detail::log_inv_sqrt_2pi, 0};
+}
+inline TailModel tail_model(GeluTanhFn) {
+  return {tail_detail::z_gelu_tanh, tail_detail::log_abs, 0};
+}
 inline TailModel tail_model(SigmoidFn) { return {tail_detail::z_linear, tail_detail::log_one, 1}; }
 template <class Derived, class T>
 TailModel tail_model_swish() {

@@ -55,7 +55,9 @@ struct GateProduct {
 
 class MpfrGateProduct {
  public:
-  MpfrGateProduct() { mpfr_inits2(kMpfrPrecision, value_, gate_, r_, static_cast<mpfr_ptr>(nullptr)); }
+  MpfrGateProduct() {
+    mpfr_inits2(kMpfrPrecision, value_, gate_, r_, static_cast<mpfr_ptr>(nullptr));
+  }
   ~MpfrGateProduct() { mpfr_clears(value_, gate_, r_, static_cast<mpfr_ptr>(nullptr)); }
   MpfrGateProduct(const MpfrGateProduct&) = delete;
   MpfrGateProduct& operator=(const MpfrGateProduct&) = delete;
@@ -104,8 +106,8 @@ inline void oai_clamp(double& value, double& gate, double limit) {
 // or 1 for GPT-OSS's "value + 1" (the caller applies oai_clamp first).
 template <class T>
 struct GluReference {
-  T out;                 // the reference result (see glu_reference)
-  double gate;           // Gate(gate) as a double: libm (float), MPFR rounded once (double), or its limit
+  T out;        // the reference result (see glu_reference)
+  double gate;  // Gate(gate) as a double: libm (float), MPFR rounded once (double), or its limit
   bool gate_underflows;  // Gate(gate) is nonzero and below the smallest normal T
   double value;          // value + shift, the operand Gate(gate) multiplies
 };
@@ -127,7 +129,8 @@ GluReference<T> glu_reference(Gate gate, double value, double g, double shift, d
   }
   const double gd = gate_double(gate, g, beta);  // the limit where g is not finite
   const bool underflows = gd != 0 && std::fabs(gd) < double(std::numeric_limits<T>::min());
-  const T out = finite ? static_cast<T>(shifted * gd) : static_cast<T>(static_cast<T>(shifted) * static_cast<T>(gd));
+  const T out = finite ? static_cast<T>(shifted * gd)
+                       : static_cast<T>(static_cast<T>(shifted) * static_cast<T>(gd));
   return {out, gd, underflows, shifted};
 }
 

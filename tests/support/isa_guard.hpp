@@ -10,8 +10,8 @@
 // Without ACTIV_TEST_ISA it only runs the tests. Every test program's main() calls it.
 #pragma once
 
-#include <Eigen/Core>
 #include <gtest/gtest.h>
+#include <Eigen/Core>
 
 #include <cstdio>
 #include <cstdlib>

@@ -8,8 +8,10 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <type_traits>
 
 namespace activ_test {
@@ -67,6 +69,17 @@ bool same_result(T a, T b) {
 template <class T>
 bool bit_identical(T a, T b) {
   return bits_of(a) == bits_of(b);
+}
+
+// "0x1.8p+1 (3) [bits 0x40400000]": the value in hex and decimal, and its bits (which tell NaN
+// payloads and signed zeros apart), for test messages.
+template <class T>
+std::string show(T x) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "%a (%.*g) [bits 0x%llx]", double(x),
+                std::is_same_v<T, float> ? 9 : 17, double(x),
+                static_cast<unsigned long long>(bits_of(x)));
+  return buf;
 }
 
 }  // namespace activ_test

@@ -7,8 +7,9 @@
 // with ACTIV_SWEEP_MPFR, else by the same definition in long double). Every 16th input is also
 // run through the scalar functor, which must give the same bits. It prints a Markdown table: per
 // function the max ULP and where it occurs, a histogram, NaN/inf mismatches, scalar/packet
-// mismatches (bits, NaN payloads included) and the time. Exit status 1 when a bound or a
-// bit-identity is broken.
+// mismatches (bits, NaN payloads included) and the time, then per function a 64-bit FNV-1a hash
+// of every output's bits in input order (a refactoring that must not change a result compares
+// these). Exit status 1 when a bound or a bit-identity is broken.
 //
 //   activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]
 //   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)
@@ -70,6 +71,7 @@ struct Stats {
   std::uint64_t scalar_mismatches = 0;
   std::uint64_t scalar_checked = 0;
   std::string first_scalar_mismatch;
+  std::vector<std::uint64_t> chunk_hashes;  // FNV-1a of each chunk's output bits, by chunk
 
   void merge(const Stats& o) {
     count += o.count;
@@ -87,6 +89,21 @@ struct Stats {
     scalar_mismatches += o.scalar_mismatches;
     scalar_checked += o.scalar_checked;
     if (first_scalar_mismatch.empty()) first_scalar_mismatch = o.first_scalar_mismatch;
+    chunk_hashes.resize(std::max(chunk_hashes.size(), o.chunk_hashes.size()));
+    for (std::size_t i = 0; i < o.chunk_hashes.size(); ++i) chunk_hashes[i] |= o.chunk_hashes[i];
+  }
+
+  // The hash of all outputs in input order: FNV-1a over the chunks' hashes.
+  std::uint64_t output_hash() const {
+    std::uint64_t h = kFnvOffset;
+    for (std::uint64_t c : chunk_hashes) h = fnv1a(h, c);
+    return h;
+  }
+
+  static constexpr std::uint64_t kFnvOffset = 0xcbf29ce484222325u;
+  static std::uint64_t fnv1a(std::uint64_t h, std::uint64_t word) {
+    for (int i = 0; i < 8; ++i) h = (h ^ ((word >> (8 * i)) & 0xffu)) * 0x100000001b3u;
+    return h;
   }
 };
 
@@ -110,12 +127,15 @@ Stats sweep(const Inputs& inputs, unsigned threads) {
   std::atomic<std::uint64_t> next{0};
   std::mutex mutex;
   Stats total;
+  total.chunk_hashes.assign((inputs.count + kChunk - 1) / kChunk, 0);
   auto worker = [&] {
     Stats s;
+    s.chunk_hashes.assign(total.chunk_hashes.size(), 0);
     const auto f = Fn::functor();
     Eigen::ArrayXf in(kBlock), out(kBlock);
     for (std::uint64_t begin; (begin = next.fetch_add(kChunk)) < inputs.count;) {
       const std::uint64_t end = std::min(inputs.count, begin + kChunk);
+      std::uint64_t hash = Stats::kFnvOffset;
       for (std::uint64_t b = begin; b < end; b += kBlock) {
         const Eigen::Index n = Eigen::Index(std::min<std::uint64_t>(kBlock, end - b));
         for (Eigen::Index i = 0; i < n; ++i)
@@ -123,6 +143,7 @@ Stats sweep(const Inputs& inputs, unsigned threads) {
         out.head(n) = Fn::apply(in.head(n));
         for (Eigen::Index i = 0; i < n; ++i) {
           const float x = in(i), got = out(i), want = reference<Fn>(x);
+          hash = Stats::fnv1a(hash, bits_of(got));
           const std::uint64_t d = ulp_distance(got, want);
           ++s.count;
           ++s.histogram[std::min<std::uint64_t>(d, 4)];
@@ -146,6 +167,7 @@ Stats sweep(const Inputs& inputs, unsigned threads) {
           }
         }
       }
+      s.chunk_hashes[begin / kChunk] = hash;
     }
     std::lock_guard<std::mutex> lock(mutex);
     total.merge(s);
@@ -186,10 +208,11 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
 }
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
-               "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)\n",
-               why);
+  std::fprintf(
+      stderr,
+      "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
+      "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)\n",
+      why);
   std::exit(2);
 }
 
@@ -240,7 +263,8 @@ int main_(int argc, char** argv) {
                  : "all 2^32 inputs",
       opt.stride == 1 ? ""
                       : (": every " + std::to_string(opt.stride) + "th, " +
-                         std::to_string(inputs.count) + " inputs").c_str(),
+                         std::to_string(inputs.count) + " inputs")
+                            .c_str(),
       Eigen::SimdInstructionSetsInUse(), "compiler " __VERSION__, opt.threads,
 #ifdef ACTIV_SWEEP_MPFR
       "MPFR"
@@ -276,6 +300,11 @@ int main_(int argc, char** argv) {
       std::printf("- %s: scalar functor differs from the packet path, first at %s\n",
                   r.name.c_str(), s.first_scalar_mismatch.c_str());
     }
+  }
+  std::printf("\n");
+  for (const Row& r : rows) {
+    std::printf("- %s: output hash %016" PRIx64 " (FNV-1a of %" PRIu64 " outputs' bits)\n",
+                r.name.c_str(), r.stats.output_hash(), r.stats.count);
   }
   std::printf("\nbound %" PRIu64 " ULP: %s\n", kMaxUlpFloat, ok ? "holds" : "BROKEN");
   return ok ? 0 : 1;

@@ -41,8 +41,8 @@
 #include "support/reference.hpp"
 #include "support/ulp.hpp"
 
-#include <Eigen/Core>
 #include <mpfr.h>
+#include <Eigen/Core>
 
 #include <algorithm>
 #include <array>
@@ -135,7 +135,7 @@ bool decided(Precision& p, double d) {
     mpfr_set_d(p.mid, d, MPFR_RNDN);
     mpfr_add_d(p.mid, p.mid, nb, MPFR_RNDN);  // exact: 64 bits hold the sum of two neighbours
     mpfr_div_2ui(p.mid, p.mid, 1, MPFR_RNDN);
-    mpfr_sub(p.mid, p.mid, p.r, MPFR_RNDN);   // the distance, to the 64 bits of p.mid
+    mpfr_sub(p.mid, p.mid, p.r, MPFR_RNDN);  // the distance, to the 64 bits of p.mid
     if (mpfr_zero_p(p.mid) || mpfr_get_exp(p.mid) <= e_err + 1) return false;
   }
   return true;
@@ -143,13 +143,14 @@ bool decided(Precision& p, double d) {
 
 struct ThreadReference {
   Precision low, mid, high;
-  explicit ThreadReference(mpfr_prec_t p) : low(p), mid(std::max<mpfr_prec_t>(192, 2 * p)), high(1200) {}
+  explicit ThreadReference(mpfr_prec_t p)
+      : low(p), mid(std::max<mpfr_prec_t>(192, 2 * p)), high(1200) {}
 };
 
 struct Verdict {
   double value;
-  int level;             // 0: decided at P bits, 1: at 192, 2: at 1200, 3: undecided, 4: saturated
-  bool saturation_ok;    // MPFR at P bits agrees with the saturated value
+  int level;           // 0: decided at P bits, 1: at 192, 2: at 1200, 3: undecided, 4: saturated
+  bool saturation_ok;  // MPFR at P bits agrees with the saturated value
 };
 
 template <class Fn>
@@ -189,7 +190,8 @@ double draw(std::mt19937_64& rng, const std::vector<InputRange>& ranges, InputCl
     cls = kBinade;
     const std::uint64_t stratum = rng() % (2 * 2047);  // sign and biased exponent, finite
     const std::uint64_t sign = stratum / 2047, exponent = stratum % 2047;
-    return from_bits<double>(sign << 63 | exponent << 52 | (rng() & ((std::uint64_t(1) << 52) - 1)));
+    return from_bits<double>(sign << 63 | exponent << 52 |
+                             (rng() & ((std::uint64_t(1) << 52) - 1)));
   }
   if (u < 7) {
     cls = kCore;
@@ -199,7 +201,8 @@ double draw(std::mt19937_64& rng, const std::vector<InputRange>& ranges, InputCl
   const InputRange& r = ranges[rng() % ranges.size()];
   const std::int64_t first = ordered(r.lo), last = ordered(r.hi);
   const std::int64_t pos = first + std::int64_t(rng() % std::uint64_t(last - first + 1));
-  return from_bits<double>(pos < 0 ? (std::uint64_t(1) << 63) | std::uint64_t(-pos) : std::uint64_t(pos));
+  return from_bits<double>(pos < 0 ? (std::uint64_t(1) << 63) | std::uint64_t(-pos)
+                                   : std::uint64_t(pos));
 }
 
 // --- the sweep ------------------------------------------------------------------------------
@@ -281,7 +284,8 @@ Stats sweep(const Options& opt, std::uint64_t function_index) {
         if (std::uint64_t(i) % kScalarEvery == 0) {
           ++s.scalar_checked;
           const double scalar = f(x);
-          if (!bit_identical(scalar, got) && s.scalar_mismatches++ == 0 && s.first_problem.empty()) {
+          if (!bit_identical(scalar, got) && s.scalar_mismatches++ == 0 &&
+              s.first_problem.empty()) {
             s.first_problem = "scalar differs from packet at x = " + show(x) + ": packet " +
                               show(got) + ", scalar " + show(scalar);
           }
@@ -318,8 +322,10 @@ void run_selected(FunctionList<Fns...>, const Options& opt, std::vector<Row>& ro
       return;
     const auto t0 = std::chrono::steady_clock::now();
     Stats s = sweep<Fn>(opt, my_index);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::fprintf(stderr, "%s: max %" PRIu64 " ULP over %" PRIu64 " inputs, %.1f s (%.2f us/input/thread)\n",
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::fprintf(stderr,
+                 "%s: max %" PRIu64 " ULP over %" PRIu64 " inputs, %.1f s (%.2f us/input/thread)\n",
                  Fn::name().c_str(), s.worst.ulp, s.count, seconds,
                  seconds * 1e6 * opt.threads / double(std::max<std::uint64_t>(1, s.count)));
     rows.push_back({Fn::name(), std::move(s), seconds});
@@ -328,11 +334,12 @@ void run_selected(FunctionList<Fns...>, const Options& opt, std::vector<Row>& ro
 }
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "%s\nusage: activ_sweep_double [--func NAME]... [--threads N] [--count N] [--seed S] "
-               "[--precision P]\nNAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 "
-               "(default: all)\n",
-               why);
+  std::fprintf(
+      stderr,
+      "%s\nusage: activ_sweep_double [--func NAME]... [--threads N] [--count N] [--seed S] "
+      "[--precision P]\nNAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 "
+      "(default: all)\n",
+      why);
   std::exit(2);
 }
 
@@ -378,14 +385,17 @@ int main_(int argc, char** argv) {
   const std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
   std::printf(
-      "activ float64 sweep, %s: %" PRIu64 " inputs per function (seed %#" PRIx64 "; 40%% every "
+      "activ float64 sweep, %s: %" PRIu64 " inputs per function (seed %#" PRIx64
+      "; 40%% every "
       "binade of both signs, 30%% [-40, 40], 30%% the extreme ranges), packet path, every 16th "
-      "also scalar; Eigen SIMD: %s; compiler " __VERSION__ "; %u threads; reference: MPFR %s at "
+      "also scalar; Eigen SIMD: %s; compiler " __VERSION__
+      "; %u threads; reference: MPFR %s at "
       "%ld bits, undecided roundings at 192 / 1200 bits\n\n",
       date, opt.count, opt.seed, Eigen::SimdInstructionSetsInUse(), opt.threads, mpfr_get_version(),
       opt.precision);
   std::printf(
-      "| function | inputs | max ULP | at x | 0 ULP | 1 ULP | 2 ULP | 3 ULP | >3 ULP | max: binades / "
+      "| function | inputs | max ULP | at x | 0 ULP | 1 ULP | 2 ULP | 3 ULP | >3 ULP | max: "
+      "binades / "
       "[-40, 40] / extreme | scalar ≠ packet | re-evaluated at 192 / 1200 bits | time (s) |\n");
   std::printf("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|\n");
   bool ok = true;
@@ -394,10 +404,11 @@ int main_(int argc, char** argv) {
     std::printf("| %s | %" PRIu64 " | %" PRIu64 " | %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64
                 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " / %" PRIu64 " / %" PRIu64 " | %" PRIu64
                 " of %" PRIu64 " | %" PRIu64 " / %" PRIu64 " | %.0f |\n",
-                r.name.c_str(), s.count, s.worst.ulp, s.worst.ulp ? short_x(s.worst.x).c_str() : "—",
-                s.histogram[0], s.histogram[1], s.histogram[2], s.histogram[3], s.histogram[4],
-                s.worst_in[kBinade].ulp, s.worst_in[kCore].ulp, s.worst_in[kExtreme].ulp,
-                s.scalar_mismatches, s.scalar_checked, s.levels[1], s.levels[2], r.seconds);
+                r.name.c_str(), s.count, s.worst.ulp,
+                s.worst.ulp ? short_x(s.worst.x).c_str() : "—", s.histogram[0], s.histogram[1],
+                s.histogram[2], s.histogram[3], s.histogram[4], s.worst_in[kBinade].ulp,
+                s.worst_in[kCore].ulp, s.worst_in[kExtreme].ulp, s.scalar_mismatches,
+                s.scalar_checked, s.levels[1], s.levels[2], r.seconds);
     ok = ok && s.worst.ulp <= kMaxUlpDouble && s.scalar_mismatches == 0 &&
          s.saturation_mismatches == 0 && s.levels[3] == 0;
   }
@@ -405,10 +416,11 @@ int main_(int argc, char** argv) {
   for (const Row& r : rows) {
     const Stats& s = r.stats;
     std::printf("- %s: %" PRIu64 " inputs settled by saturation (MPFR agreeing), %" PRIu64
-                " undecided at 1200 bits", r.name.c_str(), s.levels[4], s.levels[3]);
+                " undecided at 1200 bits",
+                r.name.c_str(), s.levels[4], s.levels[3]);
     if (s.worst.ulp > 0) {
-      std::printf("; worst x = %s, got %s, want %s", show(s.worst.x).c_str(), show(s.worst.got).c_str(),
-                  show(s.worst.want).c_str());
+      std::printf("; worst x = %s, got %s, want %s", show(s.worst.x).c_str(),
+                  show(s.worst.got).c_str(), show(s.worst.want).c_str());
     }
     if (!s.first_problem.empty()) std::printf("; %s", s.first_problem.c_str());
     std::printf("\n");

@@ -6,7 +6,7 @@
 // strided access, unaligned heads) and its vectorized path perform identical arithmetic.
 #pragma once
 
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/scalar_path.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
 
@@ -56,10 +56,20 @@ inline constexpr bool kPacketAccess =
     bool(ei::packet_traits<float>::HasDiv) && bool(ei::packet_traits<double>::HasDiv) &&
     bool(ei::packet_traits<float>::HasAbs) && bool(ei::packet_traits<double>::HasAbs);
 
-/// Approximate cost of one evaluation, in Eigen's units (an add or a multiply is 1).
-/// Counts the arithmetic of the float kernel with the division taken as Eigen does (DivCost).
-template <int Ops>
-inline constexpr int kCost = Ops + Eigen::internal::scalar_div_cost<float, true>::value;
+/// The functor_traits of an activ functor. Costs are in Eigen's units (an add or a multiply is
+/// 1), counting the arithmetic of the kernel for each lane type, plus Eigen's DivCost when the
+/// kernel divides. Eigen's functor_traits has one Cost for a functor, and activ's functors take
+/// float and double alike: Cost is the float one (the cheaper, so that Eigen never keeps a double
+/// expression lazy that it would keep for float), CostFloat and CostDouble give both.
+template <int FloatOps, int DoubleOps, bool Divides = true>
+struct unary_traits {
+  enum {
+    CostFloat = FloatOps + (Divides ? int(ei::scalar_div_cost<float, true>::value) : 0),
+    CostDouble = DoubleOps + (Divides ? int(ei::scalar_div_cost<double, true>::value) : 0),
+    Cost = CostFloat,
+    PacketAccess = kPacketAccess
+  };
+};
 
 }  // namespace detail
 }  // namespace activ

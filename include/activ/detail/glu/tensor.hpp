@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <type_traits>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
 
 namespace activ {
 namespace detail {
@@ -26,7 +26,8 @@ struct tensor_has_dimensions<T, std::void_t<decltype(std::declval<const T&>().di
     : std::true_type {};
 
 template <class T>
-inline constexpr bool is_tensor_v = std::is_base_of_v<Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>, T>;
+inline constexpr bool is_tensor_v =
+    std::is_base_of_v<Eigen::TensorBase<T, Eigen::ReadOnlyAccessors>, T>;
 
 /// The extents of any tensor object or expression. Expressions know them only through their
 /// evaluator, whose constructor computes them without evaluating anything.
@@ -40,7 +41,8 @@ auto tensor_extents(const T& t) {
   } else {
     const Eigen::DefaultDevice device;
     const Eigen::TensorEvaluator<const T, Eigen::DefaultDevice> evaluator(t, device);
-    for (std::size_t i = 0; i < std::size_t(kRank); ++i) extents[i] = Index(evaluator.dimensions()[i]);
+    for (std::size_t i = 0; i < std::size_t(kRank); ++i)
+      extents[i] = Index(evaluator.dimensions()[i]);
   }
   return extents;
 }
@@ -79,21 +81,21 @@ struct glu_input<T, std::enable_if_t<is_tensor_v<T>>> {
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, value_first_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::value_first>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     return slice_last(t, e, 0, d).binaryExpr(slice_last(t, e, d, d), f);
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, gate_first_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::gate_first>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     return slice_last(t, e, d, d).binaryExpr(slice_last(t, e, 0, d), f);
   }
 
   template <class F>
-  static auto split(const char* fn, const F& f, const T& t, interleaved_t) {
+  static auto split(const char* fn, const F& f, const T& t, glu_order_tag<glu_order::interleaved>) {
     const Extents e = checked_extents(fn, t);
     const Index d = e[kRank - 1] / 2;
     Eigen::array<Index, kRank> step;
@@ -102,8 +104,9 @@ struct glu_input<T, std::enable_if_t<is_tensor_v<T>>> {
     // Extent 2d-1 from offset 0 or 1, stride 2: exactly d elements each (none when d = 0).
     const Index width = std::max<Index>(2 * d - 1, 0);
     const Index odd = d > 0 ? 1 : 0;
-    return slice_last(t, e, odd, width).stride(step).binaryExpr(
-        slice_last(t, e, 0, width).stride(step), f);
+    return slice_last(t, e, odd, width)
+        .stride(step)
+        .binaryExpr(slice_last(t, e, 0, width).stride(step), f);
   }
 
   template <class F, class G>
@@ -113,9 +116,9 @@ struct glu_input<T, std::enable_if_t<is_tensor_v<T>>> {
                   "activ GLU: value and gate must have the same rank");
     static_assert(std::is_same_v<typename T::Scalar, typename G::Scalar>,
                   "activ GLU: value and gate must have the same scalar type");
-    static_assert(int(Eigen::internal::traits<T>::Layout) ==
-                      int(Eigen::internal::traits<G>::Layout),
-                  "activ GLU: value and gate must have the same layout (RowMajor or ColMajor)");
+    static_assert(
+        int(Eigen::internal::traits<T>::Layout) == int(Eigen::internal::traits<G>::Layout),
+        "activ GLU: value and gate must have the same layout (RowMajor or ColMajor)");
     const Extents value_extents = tensor_extents(values);
     const Extents gate_extents = tensor_extents(gates);
     if (!same_extents(value_extents, gate_extents)) {

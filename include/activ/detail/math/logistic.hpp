@@ -1,12 +1,12 @@
 // v * sigmoid(z) without cancellation and without overflow: sigmoid, silu, swish and the
 // tanh-form GELU are all this one kernel with a different v and z.
 //
-// Float results (v_times_sigmoid_in_double): the kernel runs in double on values widened from
+// Float results (v_times_sigmoid_for_float): the kernel runs in double on values widened from
 // float (widen.hpp), where z needs no low word (beta*x of two floats is exact in double) and
 // every intermediate error is ~2^-28 relative: the narrowing to float is the one rounding that
 // matters (max error 1 ULP, subnormal float results rounded once).
 //
-// Double results (v_times_sigmoid), in double with error-free corrections. Method:
+// Double results (v_times_sigmoid_for_double), in double with error-free corrections. Method:
 // t = e^(-|z|) = m * 2^k (k <= 0) never overflows, and
 //   sigmoid(z) = 1 / (1 + t)   for z >= 0,
 //   sigmoid(z) = t / (1 + t)   for z <  0   (the form 1 - 1/(1+e^-z) would cancel).
@@ -18,32 +18,31 @@
 // normal, e.g. silu in [-715, -708.4], gelu_tanh in [-21.18, -21.15].)
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/exp_kernel.hpp"
-#include "activ/detail/widen.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/exp.hpp"
+#include "activ/detail/math/parameter.hpp"
+#include "activ/detail/math/widen.hpp"
 
 namespace activ {
 namespace detail {
 
-template <class Scalar>
-struct LogisticLimits;
-
-// Beyond |z| = kMaxArg, e^-|z| times any finite double v is below half the smallest subnormal
-// (2^1024 * e^-1500 < 2^-1075), so clamping |z| there changes no result.
-template <>
-struct LogisticLimits<double> {
+struct LogisticConstants {
+  // Double results: beyond |z| = kMaxArg, e^-|z| times any finite double v is below half the
+  // smallest subnormal (2^1024 * e^-1500 < 2^-1075), so clamping |z| there changes no result.
   static constexpr double kMaxArg = 1500.0;
+  // Float results: past |z| = 200, e^-|z| times any float v (|v| < 2^128) is below half the
+  // smallest float subnormal (2^128 * e^-200 < 2^-150).
+  static constexpr double kMaxArgForFloat = 200.0;
 };
 
 /// v * sigmoid(z) for float results, on double packets holding float values (v, and z computed
-/// from them in double). Past |z| = 200, e^-|z| times any float v (|v| < 2^128) is below half the
-/// smallest float subnormal (2^128 * e^-200 < 2^-150), so clamping z there changes no float
-/// result, and it keeps e^-z a normal double (no inf / inf). v = -inf (silu(-inf)) stands in as
+/// from them in double). Clamping z to +-kMaxArgForFloat changes no float result, and it keeps
+/// e^-z a normal double (no inf / inf). v = -inf (silu(-inf)) stands in as
 /// -FLT_MAX: -FLT_MAX / (1 + e^200) = -4.7e-49 narrows to -0, where -inf would stay -inf.
 /// NaN lanes give a NaN of unspecified payload (callers use nan_passthrough).
 template <class PacketD>
-EIGEN_STRONG_INLINE PacketD v_times_sigmoid_in_double(const PacketD& v, const PacketD& z) {
-  const PacketD max_arg = set1<PacketD>(200.0);
+EIGEN_STRONG_INLINE PacketD v_times_sigmoid_for_float(const PacketD& v, const PacketD& z) {
+  const PacketD max_arg = set1<PacketD>(LogisticConstants::kMaxArgForFloat);
   const PacketD minus_z = ei::pmax(ei::pmin(ei::pnegate(z), max_arg), ei::pnegate(max_arg));
   const PacketD t = exp_for_float(minus_z);  // e^-z in [e^-200, e^200]
   const PacketD v_finite = ei::pmax(v, set1<PacketD>(-double(std::numeric_limits<float>::max())));
@@ -63,21 +62,22 @@ EIGEN_STRONG_INLINE ExpParts<Packet> exp_for_logistic(const Packet& hi, const Pa
   }
 }
 
-/// v * sigmoid(z_hi + z_lo).
+/// v * sigmoid(z_hi + z_lo) for double results.
 /// `v_neg` is the value used for v where z < 0; it must be finite (callers pass v clamped to
 /// the finite range) so that -inf * e^-|z| cannot turn into NaN. NaN in v or z_hi gives NaN.
 template <class Packet>
-EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg, const Packet& z_hi,
-                                           const Packet& z_lo) {
-  using Scalar = scalar_of<Packet>;
+EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Packet& v_neg,
+                                                      const Packet& z_hi, const Packet& z_lo) {
+  using Scalar = double;
   const Packet zero = ei::pzero(z_hi);
   const Packet one = set1<Packet>(Scalar(1));
-  const Packet max_arg = set1<Packet>(LogisticLimits<Scalar>::kMaxArg);
+  const Packet max_arg = set1<Packet>(LogisticConstants::kMaxArg);
 
   const Packet abs_hi = ei::pabs(z_hi);
   // The low word only matters while |z| is in range; past it (or for z = inf, where the
   // two-product's low word is NaN) it is dropped. (z < 0 below: select_lt(z_hi, zero, ...).)
-  const Packet abs_lo = select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
+  const Packet abs_lo =
+      select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
   const Packet arg_hi = ei::pnegate(min_keep_nan(abs_hi, max_arg));
 
   const ExpParts<Packet> t = exp_for_logistic(arg_hi, ei::pnegate(abs_lo));
@@ -93,7 +93,8 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   // unscaled quotient below the smallest normal number belongs to a subnormal result (a quotient
   // v*m/2 that is subnormal, later scaled by 2, lost bits under the result's ULP, and flushed to
   // zero under FTZ).
-  const Packet half_m = ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
+  const Packet half_m =
+      ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
   const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
   const Packet exponent = select_lt(z_hi, zero, ei::pmin(ei::padd(t.exponent, one), zero), zero);
   const Packet numerator = select_lt(z_hi, zero, v_m.hi, v);
@@ -106,17 +107,72 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid(const Packet& v, const Packet& v_neg,
   const Packet quotient = ei::pdiv(numerator, denominator);
   const DoubleWord<Packet> q_den = two_product(quotient, denominator);
   const Packet residual = ei::psub(ei::psub(numerator, q_den.hi), q_den.lo);  // exact
-  const Packet error = madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
+  const Packet error =
+      madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
   const Packet inv_den = madd(set1<Packet>(Scalar(-0.5)), denominator, set1<Packet>(Scalar(1.5)));
   const Packet corrected = madd(error, inv_den, quotient);
   // Zero, infinite and NaN quotients are already exact (and the correction would turn -0 into
   // +0 or inf into NaN): only finite nonzero quotients take it, and only where it is a number
-  // (without FMA, Dekker's split in two_product overflows for |operands| beyond ~2^115 (float)).
+  // (without FMA, Dekker's split in two_product overflows for |operands| beyond ~2^996).
   const Packet magnitude = ei::pabs(quotient);
   const Packet infinity = set1<Packet>(std::numeric_limits<Scalar>::infinity());
   const Packet nonzero = select_lt(zero, magnitude, corrected, quotient);
   const Packet finite_nonzero = select_lt(magnitude, infinity, nonzero, quotient);
   return scale_by_pow2(select_eq(corrected, corrected, finite_nonzero, quotient), exponent);
+}
+
+// The logistic family's entry points: v * sigmoid(z) with (v, z) = (1, x) for sigmoid, (x, x) for
+// silu and (x, beta*x) for swish. beta*x is exact: in double for float lanes (a product of two
+// floats), as a double word for double lanes. For double results, v where z < 0 is x clamped to
+// the finite range (finite_clamp), so that -inf * e^-|z| gives -0, not NaN.
+
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD sigmoid_for_float(const PacketD& x) {
+  return v_times_sigmoid_for_float(set1<PacketD>(1.0), x);
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet sigmoid_for_double(const Packet& x) {
+  const Packet one = set1<Packet>(1.0);
+  return v_times_sigmoid_for_double(one, one, x, ei::pzero(x));
+}
+
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD silu_for_float(const PacketD& x) {
+  return v_times_sigmoid_for_float(x, x);
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet silu_for_double(const Packet& x) {
+  return v_times_sigmoid_for_double(x, finite_clamp(x), x, ei::pzero(x));
+}
+
+/// beta: the float parameter (widened exactly) for float results, the double one for double.
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD swish_for_float(const PacketD& x, double beta) {
+  return v_times_sigmoid_for_float(x, ei::pmul(set1<PacketD>(beta), x));
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet swish_for_double(const Packet& x, double beta) {
+  const DoubleWord<Packet> z = two_product(set1<Packet>(beta), x);
+  return v_times_sigmoid_for_double(x, finite_clamp(x), z.hi, z.lo);
+}
+
+template <class Packet>
+EIGEN_STRONG_INLINE Packet sigmoid(const Packet& x) {
+  return float_in_double_else(
+      x, [](const auto& wide) { return sigmoid_for_float(wide); },
+      [](const auto& v) { return sigmoid_for_double(v); });
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet silu(const Packet& x) {
+  return float_in_double_else(
+      x, [](const auto& wide) { return silu_for_float(wide); },
+      [](const auto& v) { return silu_for_double(v); });
+}
+template <class Packet>
+EIGEN_STRONG_INLINE Packet swish(const Packet& x, const Parameter& beta) {
+  return float_in_double_else(
+      x, [&beta](const auto& wide) { return swish_for_float(wide, double(beta.as_float)); },
+      [&beta](const auto& v) { return swish_for_double(v, beta.value); });
 }
 
 }  // namespace detail

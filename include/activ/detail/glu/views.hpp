@@ -9,8 +9,8 @@
 
 #include <type_traits>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/layout.hpp"
 
 namespace activ {
 namespace detail {
@@ -24,16 +24,17 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
   constexpr int kLength = kColumnVector ? int(D::RowsAtCompileTime) : int(D::ColsAtCompileTime);
   static_assert(kLength == Eigen::Dynamic || kLength % 2 == 0,
                 "activ GLU: the last dimension (a vector's length) must be even (2*d)");
-  static_assert(is_glu_layout_v<Layout>, "activ: the layout is activ::value_first, "
-                                         "activ::gate_first or activ::interleaved");
+  static_assert(is_glu_layout_v<Layout>,
+                "activ: the layout is activ::value_first, "
+                "activ::gate_first or activ::interleaved");
   const Eigen::Index length = kColumnVector ? h.rows() : h.cols();
   if (length % 2 != 0) {
     glu_fail_odd(fn, length, glu_shape(h.rows(), h.cols()),
                  D::IsVectorAtCompileTime ? "elements" : "columns");
   }
   const Eigen::Index d = length / 2;
-  const bool first = (which == glu_half::value) == std::is_same_v<Layout, value_first_t>;
-  if constexpr (kColumnVector && !std::is_same_v<Layout, interleaved_t>) {
+  const bool first = (which == glu_half::value) == (Layout::order == glu_order::value_first);
+  if constexpr (kColumnVector && Layout::order != glu_order::interleaved) {
     return h.segment(first || h.size() == 0 ? 0 : d, d);
   } else if constexpr (kColumnVector) {
     static_assert((int(D::Flags) & Eigen::DirectAccessBit) && (int(D::Flags) & Eigen::LvalueBit),
@@ -47,7 +48,7 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
     const Eigen::Index lane = which == glu_half::gate ? 0 : 1;  // element k is h(2k + lane)
     auto* base = h.size() == 0 ? h.data() : h.data() + lane * h.innerStride();
     return Map(base, d, Eigen::InnerStride<>(2 * h.innerStride()));
-  } else if constexpr (!std::is_same_v<Layout, interleaved_t>) {
+  } else if constexpr (Layout::order != glu_order::interleaved) {
     // (An input without elements keeps column 0: offsetting its null data() is undefined.)
     return h.middleCols(first || h.size() == 0 ? 0 : d, d);
   } else {
@@ -55,8 +56,8 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
                   "activ: an interleaved half view needs a writable object with storage");
     using Scalar = typename D::Scalar;
     constexpr int kRows = D::RowsAtCompileTime;
-    constexpr int kHalf = D::ColsAtCompileTime == Eigen::Dynamic ? Eigen::Dynamic
-                                                                 : D::ColsAtCompileTime / 2;
+    constexpr int kHalf =
+        D::ColsAtCompileTime == Eigen::Dynamic ? Eigen::Dynamic : D::ColsAtCompileTime / 2;
     // Storage order of a half: D's, except where Eigen fixes it for a vector shape.
     constexpr int kOptions = (kRows == 1 && kHalf != 1)   ? Eigen::RowMajor
                              : (kHalf == 1 && kRows != 1) ? Eigen::ColMajor
@@ -64,7 +65,8 @@ auto glu_half_view(const char* fn, D& h, Layout, glu_half which) {
                                                           : Eigen::ColMajor;
     using Plain = std::conditional_t<
         std::is_same_v<typename Eigen::internal::traits<D>::XprKind, Eigen::ArrayXpr>,
-        Eigen::Array<Scalar, kRows, kHalf, kOptions>, Eigen::Matrix<Scalar, kRows, kHalf, kOptions>>;
+        Eigen::Array<Scalar, kRows, kHalf, kOptions>,
+        Eigen::Matrix<Scalar, kRows, kHalf, kOptions>>;
     using Stride = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
     using Map = Eigen::Map<Plain, Eigen::Unaligned, Stride>;
     const Eigen::Index lane = which == glu_half::gate ? 0 : 1;

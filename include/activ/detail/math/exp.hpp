@@ -18,16 +18,12 @@
 // would cost |arg| * 2^-53 relative error (~360 ULP at x = -38).
 #pragma once
 
-#include "activ/detail/double_word.hpp"
+#include "activ/detail/math/double_word.hpp"
 
 namespace activ {
 namespace detail {
 
-template <class Scalar>
-struct ExpConstants;
-
-template <>
-struct ExpConstants<double> {
+struct ExpConstants {
   static constexpr double kLog2e = 0x1.71547652b82fep0;
   static constexpr double kLn2Hi = 0x1.62e42ffp-1;  // 33 significant bits
   static constexpr double kLn2Lo = -0x1.718432a1b0e26p-35;
@@ -59,8 +55,9 @@ struct ReducedArgument {
 };
 
 template <class Packet>
-EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi, const Packet& lo) {
-  using C = ExpConstants<scalar_of<Packet>>;
+EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi,
+                                                                const Packet& lo) {
+  using C = ExpConstants;
   const Packet k = round_to_nearest(ei::pmul(hi, set1<Packet>(C::kLog2e)));
   const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
   return {k, {r_hi, madd(k, set1<Packet>(-C::kLn2Lo), lo)}};
@@ -69,7 +66,7 @@ EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi
 /// e^(hi + lo) = mantissa * 2^exponent. Requires |lo| <= ulp(hi) and |hi| < 2^20; callers clamp.
 template <class Packet>
 EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& hi, const Packet& lo) {
-  using C = ExpConstants<scalar_of<Packet>>;
+  using C = ExpConstants;
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   return {horner(ei::padd(a.r.hi, a.r.lo), C::kPoly), a.k};
 }
@@ -86,12 +83,12 @@ struct ExpPartsDW {
 /// r^2 * S(r) (and the rounding of r itself, carried in dr) is subject to rounding.
 template <class Packet>
 EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Packet& lo) {
-  using C = ExpConstants<scalar_of<Packet>>;
+  using C = ExpConstants;
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   const DoubleWord<Packet> r = two_sum(a.r.hi, a.r.lo);
   const Packet tail = madd(ei::pmul(r.hi, r.hi), horner_from<2>(r.hi, C::kPoly), r.lo);
   const DoubleWord<Packet> t = fast_two_sum(r.hi, tail);
-  const DoubleWord<Packet> m = fast_two_sum(set1<Packet>(scalar_of<Packet>(1)), t.hi);
+  const DoubleWord<Packet> m = fast_two_sum(set1<Packet>(1.0), t.hi);
   return {{m.hi, ei::padd(m.lo, t.lo)}, a.k};
 }
 
@@ -123,7 +120,8 @@ EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
   using C = ExpForFloatConstants;
   const PacketD k = round_to_nearest(ei::pmul(y, set1<PacketD>(C::kLog2e)));
   const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
-  return ei::pmul(horner(r, C::kPoly), pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
+  return ei::pmul(horner(r, C::kPoly),
+                  pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
 }
 
 }  // namespace detail

@@ -9,7 +9,7 @@
 // c3 = 0.044715*c1 is that double times c1, as a double word; its high word is the same for
 // either reading, so float results do not depend on the choice.
 //
-// Float results: in double on the widened packet (v_times_sigmoid_in_double), z = x*(c1 + c3*x^2)
+// Float results: in double on the widened packet (v_times_sigmoid_for_float), z = x*(c1 + c3*x^2)
 // with relative error ~2^-52, i.e. an absolute error below 2^-44 for every relevant |z| < 200.
 //
 // Double results: in the tail the result is ~x*e^z with |z| up to ~760, so z is needed to an
@@ -19,8 +19,8 @@
 // beyond the logistic kernel's range), so x is clamped there for z.
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/logistic_kernel.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/logistic.hpp"
 
 namespace activ {
 namespace detail {
@@ -36,7 +36,7 @@ template <class PacketD>
 EIGEN_STRONG_INLINE PacketD gelu_tanh_for_float(const PacketD& x) {
   using C = GeluTanhConstants;
   const PacketD w = madd(set1<PacketD>(C::kC3Hi), ei::pmul(x, x), set1<PacketD>(C::kC1Hi));
-  return v_times_sigmoid_in_double(x, ei::pmul(x, w));
+  return v_times_sigmoid_for_float(x, ei::pmul(x, w));
 }
 
 /// Double results, with z as a double word.
@@ -55,7 +55,7 @@ EIGEN_STRONG_INLINE Packet gelu_tanh_for_double(const Packet& x) {
 
   // z = x*w as a double word
   const DoubleWord<Packet> z = two_product(xc, w.hi);
-  return v_times_sigmoid(x, xc, z.hi, madd(xc, w_lo, z.lo));
+  return v_times_sigmoid_for_double(x, xc, z.hi, madd(xc, w_lo, z.lo));
 }
 
 template <class Packet>

@@ -9,44 +9,43 @@
 // so Gate(g) = swish(min(g, limit), alpha) and Value(v) = clamp(v, -limit, limit) + 1, and
 // GLU<oai_gate, oai_value> computes Value(v) * Gate(g), the same product in the same order.
 // alpha and limit are converted to the scalar type first (PyTorch multiplies by a Python float
-// in the tensor's dtype), rounded to nearest in every rounding mode (parameter_to). A NaN input stays NaN, as torch.clamp propagates it.
+// in the tensor's dtype), rounded to nearest in every rounding mode (parameter_to), once, when the
+// functor is built. A NaN input stays NaN, as torch.clamp propagates it.
 #pragma once
 
-#include <Eigen/Core>
-
-#include "activ/detail/packet_math.hpp"
+#include "activ/detail/math/logistic.hpp"
+#include "activ/detail/math/parameter.hpp"
 #include "activ/detail/unary_functor.hpp"
-#include "activ/swish.hpp"
 
 namespace activ {
 namespace detail {
 
-// UnaryFunctor supplies the scalar operator(): this packetOp on one broadcast lane.
+// UnaryFunctor supplies the scalar operator(): this packetOp on one broadcast lane. alpha and
+// limit are rounded to each lane type once, here, when the functor is built.
 struct oai_gate : UnaryFunctor<oai_gate> {
-  double alpha = 1.702;
-  double limit = 7.0;
+  Parameter alpha{1.702};
+  Parameter limit{7.0};
 
-  constexpr oai_gate() = default;
-  constexpr oai_gate(double alpha_, double limit_) : alpha(alpha_), limit(limit_) {}
+  oai_gate() = default;
+  oai_gate(double alpha_, double limit_) : alpha(alpha_), limit(limit_) {}
 
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& g) const {
-    using Scalar = scalar_of<Packet>;
-    const Packet clamped = min_keep_nan(g, set1<Packet>(parameter_to<Scalar>(limit)));
-    return Swish{alpha}.packetOp(clamped);
+    const Packet clamped = min_keep_nan(g, set1<Packet>(limit.in<scalar_of<Packet>>()));
+    return nan_passthrough(clamped, swish(clamped, alpha));
   }
 };
 
 struct oai_value : UnaryFunctor<oai_value> {
-  double limit = 7.0;
+  Parameter limit{7.0};
 
-  constexpr oai_value() = default;
-  constexpr explicit oai_value(double limit_) : limit(limit_) {}
+  oai_value() = default;
+  explicit oai_value(double limit_) : limit(limit_) {}
 
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& v) const {
     using Scalar = scalar_of<Packet>;
-    const Packet bound = set1<Packet>(parameter_to<Scalar>(limit));
+    const Packet bound = set1<Packet>(limit.in<Scalar>());
     const Packet clamped = min_keep_nan(max_keep_nan(v, ei::pnegate(bound)), bound);
     return ei::padd(clamped, set1<Packet>(Scalar(1)));
   }
@@ -55,15 +54,11 @@ struct oai_value : UnaryFunctor<oai_value> {
 }  // namespace detail
 }  // namespace activ
 
+// The gate: a clamp (2) and swish's kernel.
 template <>
-struct Eigen::internal::functor_traits<activ::detail::oai_gate> {
-  enum {
-    Cost = functor_traits<activ::Swish>::Cost + 2,
-    PacketAccess = functor_traits<activ::Swish>::PacketAccess
-  };
-};
+struct Eigen::internal::functor_traits<activ::detail::oai_gate>
+    : activ::detail::unary_traits<22 + 2, 70 + 2> {};
 
 template <>
-struct Eigen::internal::functor_traits<activ::detail::oai_value> {
-  enum { Cost = 3, PacketAccess = true };
-};
+struct Eigen::internal::functor_traits<activ::detail::oai_value>
+    : activ::detail::unary_traits<3, 3, false> {};

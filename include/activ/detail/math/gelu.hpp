@@ -22,17 +22,18 @@
 //           which 1/R - 2a grows only like 0.51a), deg P = 11, deg Q = 10, fit error 9.2e-19.
 #pragma once
 
-#include "activ/detail/double_word.hpp"
-#include "activ/detail/exp_kernel.hpp"
-#include "activ/detail/widen.hpp"
+#include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/exp.hpp"
+#include "activ/detail/math/widen.hpp"
 
 namespace activ {
 namespace detail {
 
 struct GeluFloatConstants {  // used in double arithmetic for float results
   static constexpr double kMaxArg = 14.5;
-  static constexpr double kP[] = {0x1.00000009389ffp-1, 0x1.ae237be9baac9p-2, 0x1.5cb4396f4e47cp-3,
-                                  0x1.2a092b6977a7ap-5, 0x1.cc619929377bdp-9, -0x1.462e0f4fd1040p-28};
+  static constexpr double kP[] = {0x1.00000009389ffp-1, 0x1.ae237be9baac9p-2,
+                                  0x1.5cb4396f4e47cp-3, 0x1.2a092b6977a7ap-5,
+                                  0x1.cc619929377bdp-9, -0x1.462e0f4fd1040p-28};
   static constexpr double kQ[] = {0x1.0000000000000p+0, 0x1.a353ea500e1c8p+0, 0x1.25c02b7ad0895p+0,
                                   0x1.bdb965e5980f3p-2, 0x1.759d623c05644p-4, 0x1.207a1952f5286p-7};
 };
@@ -47,12 +48,12 @@ struct GeluDoubleConstants {
   //   without FMA: 2 steps: 398 at 2 ULP, none above (1 step: 955 at 2 ULP; 4 steps: 48)
   static constexpr std::size_t kExactSteps = kFusedMultiplyAdd ? 1 : 2;
   static constexpr double kP[] = {
-      0x1.0000000000000p+1,  0x1.740f3dc05c2efp+1, 0x1.2920b5efbb08ap+1, 0x1.489e9482e2f93p+0,
-      0x1.0f9304b55fd32p-1,  0x1.58a9de20bd577p-3, 0x1.51d0f9706dc1ap-5, 0x1.fb315955cbfc2p-8,
+      0x1.0000000000000p+1,  0x1.740f3dc05c2efp+1,  0x1.2920b5efbb08ap+1,  0x1.489e9482e2f93p+0,
+      0x1.0f9304b55fd32p-1,  0x1.58a9de20bd577p-3,  0x1.51d0f9706dc1ap-5,  0x1.fb315955cbfc2p-8,
       0x1.1ce4fd50e868bp-10, 0x1.c8ce99d5f2b76p-14, 0x1.d9587c1f3a64cp-18, 0x1.e69657de82253p-23};
   static constexpr double kQ[] = {
-      0x1.0000000000000p+0,  0x1.a7cd1421ba7c6p+0, 0x1.5bcf52d2a17a8p+0, 0x1.6db0bd17c822cp-1,
-      0x1.0e3472be7f9f0p-2,  0x1.23e26125f421fp-4, 0x1.d2355883bbf9cp-7, 0x1.10237b7127e08p-9,
+      0x1.0000000000000p+0,  0x1.a7cd1421ba7c6p+0,  0x1.5bcf52d2a17a8p+0, 0x1.6db0bd17c822cp-1,
+      0x1.0e3472be7f9f0p-2,  0x1.23e26125f421fp-4,  0x1.d2355883bbf9cp-7, 0x1.10237b7127e08p-9,
       0x1.be30a3eb8be86p-13, 0x1.d3271e898c93ep-17, 0x1.e038a0b5fc3d7p-22};
 };
 
@@ -61,7 +62,8 @@ struct GeluDoubleConstants {
 template <class Packet>
 EIGEN_STRONG_INLINE Packet gelu_from_abs_x_q(const Packet& x, const Packet& hi, const Packet& lo) {
   // |hi|: rounding downward, an exact zero |x|*q comes out as -0, and gelu(+-0) must be +-0.
-  const Packet negative = ei::pxor(ei::pabs(hi), ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
+  const Packet negative =
+      ei::pxor(ei::pabs(hi), ei::pand(x, set1<Packet>(scalar_of<Packet>(-0.0))));
   const Packet positive = ei::psub(ei::psub(x, hi), lo);
   return select_le(x, ei::pzero(x), negative, positive);
 }
@@ -91,10 +93,12 @@ EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
   const Packet a = ei::pabs(xc);
   const DoubleWord<Packet> a2 = two_product(a, a);
   const Packet minus_half = set1<Packet>(-0.5);
-  const ExpPartsDW<Packet> e = exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
+  const ExpPartsDW<Packet> e =
+      exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
 
   const DoubleWord<Packet> q = dw_horner<C::kExactSteps>(a, C::kQ);
-  const DoubleWord<Packet> d = dw_add(dw_mul(q, ei::padd(a, a)), dw_horner<C::kExactSteps>(a, C::kP));
+  const DoubleWord<Packet> d =
+      dw_add(dw_mul(q, ei::padd(a, a)), dw_horner<C::kExactSteps>(a, C::kP));
   const DoubleWord<Packet> n = dw_mul(dw_mul(e.mantissa, a), q);
   const DoubleWord<Packet> a_q = dw_div(n, d);  // a * q(a) * 2^-k
   // Scaling the low word separately is exact unless it underflows, where it no longer matters.

@@ -27,11 +27,11 @@
 #include <type_traits>
 #include <utility>
 
-#include "activ/detail/glu_check.hpp"
-#include "activ/detail/glu_deinterleave.hpp"
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
-#include "activ/detail/glu_owned.hpp"
+#include "activ/detail/glu/check.hpp"
+#include "activ/detail/glu/deinterleave.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
+#include "activ/detail/glu/owned.hpp"
 
 namespace activ {
 namespace detail {
@@ -139,15 +139,15 @@ struct glu_input<D, std::enable_if_t<is_dense_v<D>>> {
   }
 
   template <class F>
-  static auto halves(const F& f, const D& h, Index d, value_first_t) {
+  static auto halves(const F& f, const D& h, Index d, glu_order_tag<glu_order::value_first>) {
     return h.leftCols(half_extent(d)).binaryExpr(right_half(h, d), f);
   }
   template <class F>
-  static auto halves(const F& f, const D& h, Index d, gate_first_t) {
+  static auto halves(const F& f, const D& h, Index d, glu_order_tag<glu_order::gate_first>) {
     return right_half(h, d).binaryExpr(h.leftCols(half_extent(d)), f);
   }
   template <class F>
-  static auto halves(const F& f, const D& h, Index d, interleaved_t) {
+  static auto halves(const F& f, const D& h, Index d, glu_order_tag<glu_order::interleaved>) {
     return every_other_column(h, d, 1).binaryExpr(every_other_column(h, d, 0), f);
   }
 

@@ -37,7 +37,8 @@ template <class X, int Rows, int Cols, bool InnerPanel>
 struct glu_has_product<Eigen::Block<X, Rows, Cols, InnerPanel>>
     : std::bool_constant<glu_has_product_v<X>> {};
 template <class X, int Rows, int Cols>
-struct glu_has_product<Eigen::Replicate<X, Rows, Cols>> : std::bool_constant<glu_has_product_v<X>> {};
+struct glu_has_product<Eigen::Replicate<X, Rows, Cols>> : std::bool_constant<glu_has_product_v<X>> {
+};
 template <class X>
 struct glu_has_product<Eigen::ArrayWrapper<X>> : std::bool_constant<glu_has_product_v<X>> {};
 template <class X>

@@ -2,14 +2,15 @@
 //
 // A named variant is a constexpr object of this type, so `activ::geglu(h)` reads like a function
 // call while all four forms and into() are written once, here:
-//   f(h, params...)               h's default layout (Spec::default_layout)
+//   f(h, params...)               h's default layout (Spec::default_order)
 //   f(h, layout, params...)       layout = activ::value_first | gate_first | interleaved
 //   f(value, gate, params...)     two inputs of equal shape
 //   f.into(dst, <any form>)       evaluate into existing storage, checking dst's shape
 //   f.functor(params...)          the GLU functor itself (scalar operator(), packetOp)
 // params... are the variant's own parameters (swiglu's beta, swiglu_oai's alpha and limit),
 // forwarded to Spec::functor, which builds the GLU functor. A Spec provides
-//   using default_layout = ...;  const char* name;  functor(params...) -> GLU<Gate, ValueOp>.
+//   default_order (a glu_order);  const char* name;  functor(params...) -> the GLU functor.
+// The layout tags (activ::value_first_t, ...) reach this layer as their glu_order only.
 // Which kind of input (dense, tensor) is handled by glu_input<X> (glu_input.hpp).
 // An input of an unsupported scalar type, or a tensor without <activ/tensor.hpp>, stops at one
 // static_assert that says so; the input itself is then returned, so that nothing instantiated
@@ -19,8 +20,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "activ/detail/glu_input.hpp"
-#include "activ/detail/glu_layout.hpp"
+#include "activ/detail/glu/input.hpp"
+#include "activ/detail/glu/layout.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
 
@@ -31,7 +32,8 @@ template <class Spec, class Void, class... Params>
 struct glu_spec_accepts : std::false_type {};
 template <class Spec, class... Params>
 struct glu_spec_accepts<
-    Spec, std::void_t<decltype(std::declval<const Spec&>().functor(std::declval<const Params&>()...))>,
+    Spec,
+    std::void_t<decltype(std::declval<const Spec&>().functor(std::declval<const Params&>()...))>,
     Params...> : std::true_type {};
 
 template <class Spec, class... Params>
@@ -61,7 +63,7 @@ struct glu_variant {
   auto operator()(const H& h, const Params&... params) const {
     if constexpr (check_scalar<glu_scalar_t<H>>()) {
       return glu_input<H>::split(spec.name, spec.functor(params...), h,
-                                 typename Spec::default_layout{});
+                                 glu_order_tag<Spec::default_order>{});
     } else {
       return h;
     }
@@ -72,19 +74,20 @@ struct glu_variant {
             std::enable_if_t<is_glu_input_v<H> && is_glu_layout_v<Layout> &&
                                  glu_spec_accepts_v<Spec, Params...>,
                              int> = 0>
-  auto operator()(const H& h, Layout layout, const Params&... params) const {
+  auto operator()(const H& h, Layout, const Params&... params) const {
     if constexpr (check_scalar<glu_scalar_t<H>>()) {
-      return glu_input<H>::split(spec.name, spec.functor(params...), h, layout);
+      return glu_input<H>::split(spec.name, spec.functor(params...), h,
+                                 glu_order_tag<Layout::order>{});
     } else {
       return h;
     }
   }
 
   /// f(value, gate, params...)
-  template <class V, class G, class... Params,
-            std::enable_if_t<is_glu_input_v<V> && is_glu_input_v<G> &&
-                                 glu_spec_accepts_v<Spec, Params...>,
-                             int> = 0>
+  template <
+      class V, class G, class... Params,
+      std::enable_if_t<
+          is_glu_input_v<V> && is_glu_input_v<G> && glu_spec_accepts_v<Spec, Params...>, int> = 0>
   auto operator()(const V& value, const G& gate, const Params&... params) const {
     if constexpr (check_scalar<glu_scalar_t<V>>()) {
       return glu_input<V>::pair(spec.name, spec.functor(params...), value, gate);
@@ -105,8 +108,9 @@ struct glu_variant {
   /// place (a Map, a Block, a Tensor, a plain object of the right size) and never resized.
   /// In-place use is supported when dst is exactly the value half of the input (each output
   /// element reads only its own value and gate); any other overlap is undefined.
-  template <class Dst, class... Args,
-            class Xpr = decltype(std::declval<const glu_variant&>()(std::declval<const Args&>()...))>
+  template <
+      class Dst, class... Args,
+      class Xpr = decltype(std::declval<const glu_variant&>()(std::declval<const Args&>()...))>
   void into(Dst&& dst, const Args&... args) const {
     const Xpr xpr = (*this)(args...);
     if constexpr (is_glu_input_v<Xpr>) {  // (not after one of the static_asserts above)
