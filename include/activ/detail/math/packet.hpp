@@ -19,7 +19,8 @@
 // ZVector, WebAssembly SIMD, MSA, and plain scalars). Where an instruction set has a better
 // instruction for one, the file of that instruction set under arch/ specializes the template for
 // its packet types (`template <>`, Eigen's idiom): arch/sse.hpp, arch/avx.hpp, arch/avx512.hpp,
-// arch/neon.hpp, and arch/scalar.hpp for plain float and double. Defining
+// arch/neon.hpp, arch/scalar.hpp for plain float and double, and arch/vsx.hpp (a guard against
+// a lane-crossing fault of Eigen 3.4's VSX pldexp). Defining
 // ACTIV_GENERIC_PACKET_PATH before including activ turns the native specializations off, so that
 // the generic path can be built and tested on x86 too.
 #if defined(ACTIV_GENERIC_PACKET_PATH)
@@ -207,3 +208,4 @@ struct widening {
 #include "activ/detail/math/arch/neon.hpp"
 #include "activ/detail/math/arch/scalar.hpp"
 #include "activ/detail/math/arch/sse.hpp"
+#include "activ/detail/math/arch/vsx.hpp"
