@@ -1,9 +1,11 @@
 // Speed of activ's element-wise activations against two references, one thread:
 //   activ   y = activ::gelu(x)                      (x, y preallocated Eigen arrays)
+//   fast    y = activ::fast::gelu(x)                (the fast tier)
 //   scalar  y[i] = 0.5*x[i]*(1 + std::erf(...))     (a plain loop over <cmath>, same type)
 //   eigen   y = 0.5*x*(1 + (x*M_SQRT1_2).erf())      (Eigen's built-in expression, same formula)
 // for gelu, gelu_tanh, sigmoid, silu and swish(beta = 1.702), float and double, n = 4096,
-// 262144 and 16777216. Names are BM_<function><<type>>/<impl>/<n>, e.g. BM_gelu<float>/activ/4096,
+// 262144 and 16777216, and memcpy of the same bytes (BM_memcpy<type>/copy/<n>, the floor).
+// Names are BM_<function><<type>>/<impl>/<n>, e.g. BM_gelu<float>/activ/4096,
 // which bench/compare.py groups into ratio tables. See bench/README.md.
 
 // GCC 12.2's avx512fintrin.h trips -Wmaybe-uninitialized on its own _mm512_undefined_*()
@@ -27,6 +29,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -52,6 +55,10 @@ struct Gelu {
     return activ::gelu(x);
   }
   template <class T>
+  static auto fast(const Array<T>& x) {
+    return activ::fast::gelu(x);
+  }
+  template <class T>
   static T ref(T v) {
     return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2)));
   }
@@ -68,6 +75,10 @@ struct GeluTanh {
   template <class T>
   static auto lib(const Array<T>& x) {
     return activ::gelu_tanh(x);
+  }
+  template <class T>
+  static auto fast(const Array<T>& x) {
+    return activ::fast::gelu_tanh(x);
   }
   template <class T>
   static T ref(T v) {
@@ -88,6 +99,10 @@ struct Sigmoid {
     return activ::sigmoid(x);
   }
   template <class T>
+  static auto fast(const Array<T>& x) {
+    return activ::fast::sigmoid(x);
+  }
+  template <class T>
   static T ref(T v) {
     return T(1) / (T(1) + std::exp(-v));
   }
@@ -104,6 +119,10 @@ struct Silu {
   template <class T>
   static auto lib(const Array<T>& x) {
     return activ::silu(x);
+  }
+  template <class T>
+  static auto fast(const Array<T>& x) {
+    return activ::fast::silu(x);
   }
   template <class T>
   static T ref(T v) {
@@ -124,6 +143,10 @@ struct Swish {
     return activ::swish(x, kSwishBeta);
   }
   template <class T>
+  static auto fast(const Array<T>& x) {
+    return activ::fast::swish(x, kSwishBeta);
+  }
+  template <class T>
   static T ref(T v) {
     return v / (T(1) + std::exp(-T(kSwishBeta) * v));
   }
@@ -135,9 +158,9 @@ struct Swish {
   using EigenOp = Eigen::internal::scalar_logistic_op<T>;
 };
 
-enum class Impl { activ, scalar, eigen };
+enum class Impl { activ, fast, scalar, eigen };
 constexpr const char* impl_name(Impl i) {
-  return i == Impl::activ ? "activ" : i == Impl::scalar ? "scalar" : "eigen";
+  return i == Impl::activ ? "activ" : i == Impl::fast ? "fast" : i == Impl::scalar ? "scalar" : "eigen";
 }
 
 template <class T>
@@ -176,6 +199,8 @@ void run(benchmark::State& state) {
   for (auto _ : state) {
     if constexpr (I == Impl::activ) {
       y = F::lib(x);
+    } else if constexpr (I == Impl::fast) {
+      y = F::fast(x);
     } else if constexpr (I == Impl::eigen) {
       y = F::eigen(x);
     } else {
@@ -197,12 +222,13 @@ void run(benchmark::State& state) {
 template <class F, class T>
 bool agree(Eigen::Index n) {
   const Array<T>& x = inputs<T>(n);
-  Array<T> a = F::lib(x), e = F::eigen(x), s(n);
+  Array<T> a = F::lib(x), f = F::fast(x), e = F::eigen(x), s(n);
   for (Eigen::Index i = 0; i < n; ++i) s[i] = F::ref(x[i]);
   const Array<T> scale = s.abs().max(T(1));
   const T tol = std::is_same<T, float>::value ? T(1e-4) : T(1e-9);
   const T da = ((a - s).abs() / scale).maxCoeff(), de = ((e - s).abs() / scale).maxCoeff();
-  const bool ok = da <= tol && de <= tol && a.allFinite();
+  const T df = ((f - s).abs() / scale).maxCoeff();
+  const bool ok = da <= tol && df <= tol && de <= tol && a.allFinite() && f.allFinite();
   if (!ok)
     std::fprintf(stderr, "mismatch %s<%s>: max |activ-scalar| %g, max |eigen-scalar| %g\n", F::name,
                  type_name<T>(), double(da), double(de));
@@ -280,8 +306,33 @@ void register_function() {
           });
     };
     add(impl_name(Impl::activ), run<F, T, Impl::activ>);
+    add(impl_name(Impl::fast), run<F, T, Impl::fast>);
     add(impl_name(Impl::scalar), run<F, T, Impl::scalar>);
     add(impl_name(Impl::eigen), run<F, T, Impl::eigen>);
+  }
+}
+
+// The floor of any element-wise kernel: copying the same bytes (read x, write y).
+template <class T>
+void run_memcpy(benchmark::State& state) {
+  const Eigen::Index n = state.range(0);
+  const Array<T>& x = inputs<T>(n);
+  Array<T> y = Array<T>::Zero(n);
+  for (auto _ : state) {
+    std::memcpy(y.data(), x.data(), std::size_t(n) * sizeof(T));
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  const int64_t items = static_cast<int64_t>(state.iterations()) * n;
+  state.SetItemsProcessed(items);
+  state.SetBytesProcessed(items * static_cast<int64_t>(2 * sizeof(T)));
+}
+
+template <class T>
+void register_memcpy() {
+  for (Eigen::Index n : {Eigen::Index(4096), Eigen::Index(262144), Eigen::Index(16777216)}) {
+    const std::string name = std::string("BM_memcpy<") + type_name<T>() + ">/copy";
+    benchmark::RegisterBenchmark(name.c_str(), run_memcpy<T>)->Arg(n)->Unit(benchmark::kMicrosecond);
   }
 }
 
@@ -291,6 +342,8 @@ bool register_all() {
   ((ok = agree<Fs, float>(4096) && agree<Fs, double>(4096) && ok), ...);
   (register_function<Fs, float>(), ...);
   (register_function<Fs, double>(), ...);
+  register_memcpy<float>();
+  register_memcpy<double>();
   return ok;
 }
 

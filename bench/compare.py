@@ -22,12 +22,12 @@ import statistics
 import sys
 from collections import defaultdict
 
-NAME = re.compile(r"^BM_(?P<fn>\w+)<(?P<type>\w+)>/(?P<impl>activ|scalar|eigen)/(?P<n>\d+)$")
+NAME = re.compile(r"^BM_(?P<fn>\w+)<(?P<type>\w+)>/(?P<impl>activ|fast|scalar|eigen|copy)/(?P<n>\d+)$")
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 SPEEDUP_TARGET = {"gelu": 20.0}          # scalar time / activ time, at least
 EIGEN_TARGET = {4096: 1.25, 16777216: 1.1}  # activ time / Eigen time, at most
 FN_ORDER = ["gelu", "gelu_tanh", "sigmoid", "silu", "swish"]
-IMPLS = ("activ", "scalar", "eigen")
+IMPLS = ("activ", "fast", "scalar", "eigen")
 
 
 def load(paths, metric, name=NAME, key_of=lambda m: (m["fn"], m["type"], int(m["n"]), m["impl"]),
@@ -129,10 +129,11 @@ def main():
     print(f"metric: {args.metric}; ns/item = median over repetitions; "
           "ratios: median [min–max range over repetitions]\n")
 
-    print("| function | type | n | reps | activ ns/item | scalar ns/item | Eigen ns/item "
-          "| speed-up vs scalar | activ / Eigen time | targets |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    keys = sorted({k[:3] for k in stats},
+    print("| function | type | n | reps | activ ns/item | fast ns/item | scalar ns/item "
+          "| Eigen ns/item | speed-up vs scalar | activ / Eigen time | fast / Eigen time "
+          "| fast / memcpy time | targets |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    keys = sorted({k[:3] for k in stats if k[0] != "memcpy"},
                   key=lambda k: (FN_ORDER.index(k[0]) if k[0] in FN_ORDER else 99, k[0],
                                  k[1] != "float", k[2]))
     missed = []
@@ -141,6 +142,10 @@ def main():
         a = s["activ"]
         speedup = ratio(s["scalar"], a) if a and s["scalar"] else None
         vs_eigen = ratio(a, s["eigen"]) if a and s["eigen"] else None
+        f = s["fast"]
+        fast_vs_eigen = ratio(f, s["eigen"]) if f and s["eigen"] else None
+        copy = stats.get(("memcpy", t, n, "copy"))
+        fast_vs_copy = ratio(f, copy) if f and copy else None
         verdict = []
         if fn in SPEEDUP_TARGET and speedup:
             verdict.append(judge(speedup[0], SPEEDUP_TARGET[fn], True,
@@ -150,9 +155,9 @@ def main():
                                  f"{fn}<{t}>/{n} activ/Eigen {vs_eigen[0]:.2f}", missed))
         cell = lambda x: f"{x['median']:.3f}" if x else "–"
         reps = a["reps"] if a else "–"
-        print(f"| {fn} | {t} | {n} | {reps} | {cell(a)} | {cell(s['scalar'])} | "
+        print(f"| {fn} | {t} | {n} | {reps} | {cell(a)} | {cell(f)} | {cell(s['scalar'])} | "
               f"{cell(s['eigen'])} | {fmt_ratio(speedup, 1)} | {fmt_ratio(vs_eigen)} | "
-              f"{', '.join(verdict)} |")
+              f"{fmt_ratio(fast_vs_eigen)} | {fmt_ratio(fast_vs_copy)} | {', '.join(verdict)} |")
     finish(missed, args.check)
 
 

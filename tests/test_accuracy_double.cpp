@@ -104,13 +104,15 @@ TYPED_TEST_SUITE(DoubleAccuracy, AccuracyFunctions, FunctionName);
 TYPED_TEST(DoubleAccuracy, PacketPathWithin2UlpOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double packet", inputs(), packet_path_results<Fn>(inputs()),
-                      this->references_);
+                      this->references_,
+                      bound_of<Fn, double>());
 }
 
 TYPED_TEST(DoubleAccuracy, ScalarPathWithin2UlpOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double scalar", inputs(), scalar_path_results<Fn>(inputs()),
-                      this->references_);
+                      this->references_,
+                      bound_of<Fn, double>());
 }
 
 template <class Fn>
@@ -137,13 +139,15 @@ TYPED_TEST(DoubleExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
 TYPED_TEST(DoubleExtremeRanges, PacketPathWithin2UlpOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double extremes packet", extreme_inputs<Fn>(),
-                      packet_path_results<Fn>(extreme_inputs<Fn>()), this->references_);
+                      packet_path_results<Fn>(extreme_inputs<Fn>()), this->references_,
+                      bound_of<Fn, double>());
 }
 
 TYPED_TEST(DoubleExtremeRanges, ScalarPathWithin2UlpOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double extremes scalar", extreme_inputs<Fn>(),
-                      scalar_path_results<Fn>(extreme_inputs<Fn>()), this->references_);
+                      scalar_path_results<Fn>(extreme_inputs<Fn>()), this->references_,
+                      bound_of<Fn, double>());
 }
 
 // gelu_tanh's cubic coefficient is the double nearest to 0.044715 (0.044714999999999997804...),

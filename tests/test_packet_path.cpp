@@ -33,13 +33,16 @@ using Eigen::internal::functor_traits;
 
 template <class Functor>
 class FunctorTraits : public ::testing::Test {};
-using AllFunctors = ::testing::Types<activ::Gelu, activ::GeluTanh, activ::Sigmoid, activ::Swish,
-                                     activ::Silu, activ::Relu, activ::Identity>;
+using AllFunctors =
+    ::testing::Types<activ::Gelu, activ::GeluTanh, activ::Sigmoid, activ::Swish, activ::Silu,
+                     activ::Relu, activ::Identity, activ::fast::Gelu, activ::fast::GeluTanh,
+                     activ::fast::Sigmoid, activ::fast::Swish, activ::fast::Silu>;
 struct FunctorName {
   template <class Functor>
   static std::string GetName(int i) {
-    static const char* const names[] = {"Gelu", "GeluTanh", "Sigmoid", "Swish",
-                                        "Silu", "Relu",     "Identity"};
+    static const char* const names[] = {
+        "Gelu",      "GeluTanh",      "Sigmoid",      "Swish",      "Silu",     "Relu",
+        "Identity",  "fast_Gelu",     "fast_GeluTanh", "fast_Sigmoid", "fast_Swish", "fast_Silu"};
     return names[i];
   }
 };

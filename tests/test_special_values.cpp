@@ -26,7 +26,7 @@ namespace activ_test {
 namespace {
 
 template <class Fn>
-constexpr bool kIsSigmoid = std::is_same_v<Fn, SigmoidFn>;
+constexpr bool kIsSigmoid = std::is_same_v<precise_of_t<Fn>, SigmoidFn>;
 template <class Fn>
 constexpr bool kIsRelu = std::is_same_v<Fn, ReluFn>;
 
@@ -63,7 +63,7 @@ template <class Fn, class T>
   // Subnormal: x·(1/2 + O(x)) rounds to x/2 or to a neighbour of it (x/2 itself may be a tie);
   // the sign is kept (−denorm_min may give −0).
   const T half = x / 2;
-  if (std::signbit(got) != std::signbit(x) || ulp_distance(got, half) > max_ulp<T>()) {
+  if (std::signbit(got) != std::signbit(x) || ulp_distance(got, half) > bound_of<Fn, T>()) {
     return fail(("≈ x/2 = " + bits_text(half) + " with the sign of x").c_str());
   }
   return ::testing::AssertionSuccess();

@@ -1,4 +1,4 @@
-// activ::gelu — the exact GELU, x * Phi(x), Phi the standard normal CDF.
+// activ::gelu — the exact GELU, x * Phi(x), Phi the standard normal CDF; activ::fast::gelu.
 #pragma once
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
@@ -13,31 +13,33 @@ namespace activ {
 /// down to x ~ -13 (float) / -37.5 (double).
 ///
 /// Lane types:     float, double
-/// Max error:      float 1 ULP (all 2^32 inputs checked), double 2 ULP; on the whole real line,
-///                 subnormal results in subnormal ULPs
+/// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
+///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
+///                 on the whole real line, subnormal results in subnormal ULPs
 /// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2
-/// Cost:           float 30, double 150 (Eigen's units; double runs in double-word arithmetic)
-struct Gelu : detail::UnaryFunctor<Gelu> {
+/// Cost:           precise float 30, double 150 (double runs in double-word arithmetic);
+///                 fast float 40, double 60 (Eigen's units)
+template <Tier T>
+struct BasicGelu : detail::UnaryFunctor<BasicGelu<T>> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::nan_passthrough(x, detail::gelu(x));
+    return detail::nan_passthrough(x, detail::gelu<T>(x));
   }
 };
 
-/// Element-wise GELU of any Eigen dense expression (Array or Matrix, Map, Block, either storage
-/// order), as a lazy expression: `activ::gelu(x.array() + b)` evaluates in one pass.
-template <class Derived>
-EIGEN_STRONG_INLINE auto gelu(const Eigen::DenseBase<Derived>& x) {
-  return detail::unary_expr(x.derived(), Gelu{});
-}
+using Gelu = BasicGelu<Tier::precise>;
+/// Element-wise GELU of any Eigen dense or Tensor expression, as a lazy expression.
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu, Gelu)
 
-/// The same on an Eigen::Tensor expression (needs #include <activ/tensor.hpp>).
-template <class T, int Access>
-EIGEN_STRONG_INLINE auto gelu(const Eigen::TensorBase<T, Access>& x) {
-  return detail::tensor_unary_expr(x, Gelu{});
-}
+namespace fast {
+using Gelu = BasicGelu<Tier::fast>;
+/// activ::gelu's fast tier (within 4 ULP).
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu, Gelu)
+}  // namespace fast
 
 }  // namespace activ
 
-template <>
-struct Eigen::internal::functor_traits<activ::Gelu> : activ::detail::unary_traits<30, 150> {};
+template <activ::Tier T>
+struct Eigen::internal::functor_traits<activ::BasicGelu<T>>
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 40 : 30,
+                                  T == activ::Tier::fast ? 60 : 150> {};

@@ -1,4 +1,4 @@
-// activ::sigmoid — the logistic function.
+// activ::sigmoid — the logistic function; activ::fast::sigmoid, its fast tier.
 #pragma once
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
@@ -12,30 +12,32 @@ namespace activ {
 /// (sigmoid(-100) = 3.7e-44, a float subnormal).
 ///
 /// Lane types:     float, double
-/// Max error:      float 1 ULP (all 2^32 inputs checked), double 2 ULP; on the whole real line,
-///                 subnormal results in subnormal ULPs
+/// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
+///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
+///                 on the whole real line, subnormal results in subnormal ULPs
 /// Special values: NaN -> the same NaN, +inf -> 1, -inf -> +0, +-0 -> 1/2, subnormal x -> 1/2
-/// Cost:           float 20, double 60 (Eigen's units)
-struct Sigmoid : detail::UnaryFunctor<Sigmoid> {
+/// Cost:           precise float 20, double 60; fast float 25, double 35 (Eigen's units)
+template <Tier T>
+struct BasicSigmoid : detail::UnaryFunctor<BasicSigmoid<T>> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::nan_passthrough(x, detail::sigmoid(x));
+    return detail::nan_passthrough(x, detail::sigmoid<T>(x));
   }
 };
 
-/// Element-wise sigmoid of any Eigen dense expression, as a lazy expression.
-template <class Derived>
-EIGEN_STRONG_INLINE auto sigmoid(const Eigen::DenseBase<Derived>& x) {
-  return detail::unary_expr(x.derived(), Sigmoid{});
-}
+using Sigmoid = BasicSigmoid<Tier::precise>;
+/// Element-wise sigmoid of any Eigen dense or Tensor expression, as a lazy expression.
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
 
-/// The same on an Eigen::Tensor expression (needs #include <activ/tensor.hpp>).
-template <class T, int Access>
-EIGEN_STRONG_INLINE auto sigmoid(const Eigen::TensorBase<T, Access>& x) {
-  return detail::tensor_unary_expr(x, Sigmoid{});
-}
+namespace fast {
+using Sigmoid = BasicSigmoid<Tier::fast>;
+/// activ::sigmoid's fast tier (within 4 ULP).
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
+}  // namespace fast
 
 }  // namespace activ
 
-template <>
-struct Eigen::internal::functor_traits<activ::Sigmoid> : activ::detail::unary_traits<20, 60> {};
+template <activ::Tier T>
+struct Eigen::internal::functor_traits<activ::BasicSigmoid<T>>
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 25 : 20, T == activ::Tier::fast ? 35 : 60> {
+};

@@ -1,4 +1,4 @@
-// activ::silu — x * sigmoid(x), swish with beta = 1 (PyTorch's F.silu).
+// activ::silu — x * sigmoid(x), swish with beta = 1 (PyTorch's F.silu); activ::fast::silu.
 #pragma once
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
@@ -12,30 +12,32 @@ namespace activ {
 /// swish(x, 1).
 ///
 /// Lane types:     float, double
-/// Max error:      float 1 ULP (all 2^32 inputs checked), double 2 ULP; on the whole real line,
-///                 subnormal results in subnormal ULPs
+/// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
+///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
+///                 on the whole real line, subnormal results in subnormal ULPs
 /// Special values: NaN -> the same NaN, +inf -> +inf, -inf -> -0, +-0 -> +-0, subnormal x -> ~x/2
-/// Cost:           float 20, double 65 (Eigen's units)
-struct Silu : detail::UnaryFunctor<Silu> {
+/// Cost:           precise float 20, double 65; fast float 26, double 36 (Eigen's units)
+template <Tier T>
+struct BasicSilu : detail::UnaryFunctor<BasicSilu<T>> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    return detail::nan_passthrough(x, detail::silu(x));
+    return detail::nan_passthrough(x, detail::silu<T>(x));
   }
 };
 
-/// Element-wise SiLU of any Eigen dense expression, as a lazy expression.
-template <class Derived>
-EIGEN_STRONG_INLINE auto silu(const Eigen::DenseBase<Derived>& x) {
-  return detail::unary_expr(x.derived(), Silu{});
-}
+using Silu = BasicSilu<Tier::precise>;
+/// Element-wise SiLU of any Eigen dense or Tensor expression, as a lazy expression.
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
 
-/// The same on an Eigen::Tensor expression (needs #include <activ/tensor.hpp>).
-template <class T, int Access>
-EIGEN_STRONG_INLINE auto silu(const Eigen::TensorBase<T, Access>& x) {
-  return detail::tensor_unary_expr(x, Silu{});
-}
+namespace fast {
+using Silu = BasicSilu<Tier::fast>;
+/// activ::silu's fast tier (within 4 ULP).
+ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
+}  // namespace fast
 
 }  // namespace activ
 
-template <>
-struct Eigen::internal::functor_traits<activ::Silu> : activ::detail::unary_traits<20, 65> {};
+template <activ::Tier T>
+struct Eigen::internal::functor_traits<activ::BasicSilu<T>>
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 26 : 20, T == activ::Tier::fast ? 36 : 65> {
+};

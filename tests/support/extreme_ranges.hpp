@@ -94,10 +94,10 @@ TailModel tail_model_swish() {
 template <class Fn, class T>
 double overflow_threshold(const char*& what) {
   const long double max = std::numeric_limits<T>::max();
-  if constexpr (std::is_same_v<Fn, GeluFn>) {
+  if constexpr (std::is_same_v<precise_of_t<Fn>, GeluFn>) {
     what = "x^2 overflows";
     return double(T(std::sqrt(max)));
-  } else if constexpr (std::is_same_v<Fn, GeluTanhFn>) {
+  } else if constexpr (std::is_same_v<precise_of_t<Fn>, GeluTanhFn>) {
     what = "x^3 overflows";
     return double(T(std::cbrt(max)));
   } else if constexpr (std::is_base_of_v<SwishReferences<Fn>, Fn>) {

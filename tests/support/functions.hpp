@@ -9,6 +9,7 @@
 // Tests that are not linked with MPFR use libm only; that keeps mpfr_* symbols out of them.
 #pragma once
 
+#include "support/accuracy.hpp"
 #include "support/reference.hpp"
 
 #include <activ/activ.hpp>
@@ -21,6 +22,7 @@ namespace activ_test {
 // reference<T>, shared by all descriptors.
 template <class Fn>
 struct WithReference {
+  static constexpr bool kFast = false;
   template <class T>
   static T reference(T x) {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
@@ -134,6 +136,7 @@ struct SwishFn : SwishReferences<SwishFn<Milli>> {
 
 // max(x, 0) is exact, so its reference is the definition itself, NaN staying NaN (as PyTorch's).
 struct ReluFn {
+  static constexpr bool kFast = false;
   static std::string name() { return "relu"; }
   static activ::Relu functor() { return {}; }
   template <class X>
@@ -150,15 +153,62 @@ struct ReluFn {
   }
 };
 
+// The fast tier of a function: the same references, activ::fast's functor, "fast::" before the
+// name, and the fast tier's bound (bound_of). apply goes through unaryExpr with that functor,
+// which is what the free functions activ::fast::* return (test_fast_tier checks them).
+template <class Fn>
+struct Fast : Fn {
+  static constexpr bool kFast = true;
+  static std::string name() { return "fast::" + Fn::name(); }
+  static auto functor() { return fast_functor(Fn::functor()); }
+  template <class X>
+  static auto apply(const X& x) {
+    return x.unaryExpr(functor());
+  }
+
+ private:
+  template <template <activ::Tier> class F>
+  static F<activ::Tier::fast> fast_functor(F<activ::Tier::precise>) {
+    return {};
+  }
+  static activ::fast::Swish fast_functor(const activ::Swish& f) {
+    return activ::fast::Swish{f.beta.value};
+  }
+};
+
+// The precise descriptor of Fn (Fn itself, or the one Fast<> wraps).
+template <class Fn>
+struct precise_of {
+  using type = Fn;
+};
+template <class Fn>
+struct precise_of<Fast<Fn>> {
+  using type = Fn;
+};
+template <class Fn>
+using precise_of_t = typename precise_of<Fn>::type;
+
+// The bound of docs/design.md §4 for Fn at precision T: the precise tier's (max_ulp<T>), or the
+// fast tier's kMaxUlpFast.
+template <class Fn, class T>
+constexpr std::uint64_t bound_of() {
+  return Fn::kFast ? kMaxUlpFast : max_ulp<T>();
+}
+
 template <class... Fns>
 struct FunctionList {};
 
-// The functions with an accuracy bound (docs/design.md §4; swish at β ∈ {0.5, 1.702, 2}).
+// The functions with an accuracy bound (docs/design.md §4; swish at β ∈ {0.5, 1.702, 2}), in both
+// tiers.
 using AccuracyFunctionList =
-    FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>, SwishFn<1702>, SwishFn<2000>>;
+    FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>, SwishFn<1702>, SwishFn<2000>,
+                 Fast<GeluFn>, Fast<GeluTanhFn>, Fast<SigmoidFn>, Fast<SiluFn>,
+                 Fast<SwishFn<500>>, Fast<SwishFn<1702>>, Fast<SwishFn<2000>>>;
 
-// Every element-wise function of docs/design.md §2.
+// Every element-wise function of docs/design.md §2, in both tiers (relu is the same in both).
 using AllFunctionList = FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<500>,
-                                     SwishFn<1702>, SwishFn<2000>, ReluFn>;
+                                     SwishFn<1702>, SwishFn<2000>, ReluFn, Fast<GeluFn>,
+                                     Fast<GeluTanhFn>, Fast<SigmoidFn>, Fast<SiluFn>,
+                                     Fast<SwishFn<500>>, Fast<SwishFn<1702>>, Fast<SwishFn<2000>>>;
 
 }  // namespace activ_test

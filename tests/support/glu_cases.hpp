@@ -1,5 +1,5 @@
-// The GLU cases every GLU test runs, written once: the eight variants (with the gate their
-// reference uses), and the five forms of input (three layouts of a fused column-major h, the
+// The GLU cases every GLU test runs, written once: the eight variants and the six of the fast tier
+// (reglu and bilinear are the same objects there), with the gate their reference uses, and the five forms of input (three layouts of a fused column-major h, the
 // interleaved layout row-major, and two inputs).
 #pragma once
 
@@ -9,7 +9,16 @@
 
 #include <Eigen/Core>
 
+#include <cstdint>
+#include <cstring>
+
 namespace activ_test {
+
+/// The ULP bound of a GLU variant where its gate is 0 or normal: 3 for the precise tier, 5 for
+/// activ::fast's (the gate's 4 ULP and the product's rounding).
+inline std::uint64_t glu_max_ulp(const char* name) {
+  return std::strncmp(name, "activ::fast::", 13) == 0 ? 5 : 3;
+}
 
 /// One named variant: its gate, whether it is swiglu_oai (clamps, "+ 1", alpha and limit), and
 /// whether its result is an exact product (one rounding).
@@ -24,7 +33,7 @@ struct GluVariant {
 inline constexpr double kSwiGluBeta = 1.702;
 
 /// The variants, in the order of for_each_glu_variant: swiglu twice, without beta (the Silu gate)
-/// and with kSwiGluBeta (Swish).
+/// and with kSwiGluBeta (Swish); then the fast tier's.
 inline constexpr GluVariant kGluVariants[] = {
     {"activ::geglu", Gate::gelu, false, false},
     {"activ::geglu_tanh", Gate::gelu_tanh, false, false},
@@ -34,6 +43,12 @@ inline constexpr GluVariant kGluVariants[] = {
     {"activ::glu", Gate::sigmoid, false, false},
     {"activ::bilinear", Gate::identity, false, true},
     {"activ::swiglu_oai", Gate::swish, true, false},
+    {"activ::fast::geglu", Gate::gelu, false, false},
+    {"activ::fast::geglu_tanh", Gate::gelu_tanh, false, false},
+    {"activ::fast::swiglu", Gate::silu, false, false},
+    {"activ::fast::swiglu", Gate::swish, false, false},
+    {"activ::fast::glu", Gate::sigmoid, false, false},
+    {"activ::fast::swiglu_oai", Gate::swish, true, false},
 };
 
 /// visit(info, variant, params...) for each entry of kGluVariants: `variant` is the activ object
@@ -49,6 +64,12 @@ void for_each_glu_variant(Visit visit) {
   visit(kGluVariants[5], activ::glu);
   visit(kGluVariants[6], activ::bilinear);
   visit(kGluVariants[7], activ::swiglu_oai);
+  visit(kGluVariants[8], activ::fast::geglu);
+  visit(kGluVariants[9], activ::fast::geglu_tanh);
+  visit(kGluVariants[10], activ::fast::swiglu);
+  visit(kGluVariants[11], activ::fast::swiglu, kSwiGluBeta);
+  visit(kGluVariants[12], activ::fast::glu);
+  visit(kGluVariants[13], activ::fast::swiglu_oai);
 }
 
 enum class Form { value_first, gate_first, interleaved, interleaved_row_major, two_input };

@@ -12,7 +12,8 @@
 // these). Exit status 1 when a bound or a bit-identity is broken.
 //
 //   activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]
-//   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)
+//   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, the precise tier, and each
+//         with fast:: before it (fast::gelu, ...), the fast tier (default: all)
 #include "support/accuracy.hpp"
 #include "support/functions.hpp"
 #include "support/reference.hpp"
@@ -182,6 +183,7 @@ struct Row {
   std::string name;
   Stats stats;
   double seconds;
+  std::uint64_t bound;
 };
 
 template <class... Fns>
@@ -202,7 +204,7 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "%s: max %" PRIu64 " ULP, %.1f s\n", Fn::name().c_str(), s.max_ulp,
                  seconds);
-    rows.push_back({Fn::name(), std::move(s), seconds});
+    rows.push_back({Fn::name(), std::move(s), seconds, bound_of<Fn, float>()});
   };
   (one(Fns{}), ...);
 }
@@ -211,7 +213,8 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
   std::fprintf(
       stderr,
       "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
-      "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2 (default: all)\n",
+      "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, and each with fast:: before\n"
+      "it (default: all)\n",
       why);
   std::exit(2);
 }
@@ -286,7 +289,7 @@ int main_(int argc, char** argv) {
                 r.name.c_str(), s.max_ulp, s.max_ulp ? x : "—", s.histogram[0], s.histogram[1],
                 s.histogram[2], s.histogram[3], s.histogram[4], s.nan_inf_mismatches,
                 s.scalar_mismatches, s.scalar_checked, r.seconds);
-    ok = ok && s.max_ulp <= kMaxUlpFloat && s.nan_inf_mismatches == 0 && s.scalar_mismatches == 0;
+    ok = ok && s.max_ulp <= r.bound && s.nan_inf_mismatches == 0 && s.scalar_mismatches == 0;
   }
   std::printf("\n");
   for (const Row& r : rows) {
@@ -306,7 +309,8 @@ int main_(int argc, char** argv) {
     std::printf("- %s: output hash %016" PRIx64 " (FNV-1a of %" PRIu64 " outputs' bits)\n",
                 r.name.c_str(), r.stats.output_hash(), r.stats.count);
   }
-  std::printf("\nbound %" PRIu64 " ULP: %s\n", kMaxUlpFloat, ok ? "holds" : "BROKEN");
+  std::printf("\nbounds (precise %" PRIu64 " ULP, fast %" PRIu64 " ULP): %s\n", kMaxUlpFloat,
+              kMaxUlpFast, ok ? "hold" : "BROKEN");
   return ok ? 0 : 1;
 }
 

@@ -21,8 +21,10 @@ namespace activ {
 namespace detail {
 
 // UnaryFunctor supplies the scalar operator(): this packetOp on one broadcast lane. alpha and
-// limit are rounded to each lane type once, here, when the functor is built.
-struct oai_gate : UnaryFunctor<oai_gate> {
+// limit are rounded to each lane type once, here, when the functor is built. The gate's swish is
+// the tier's.
+template <Tier T>
+struct oai_gate : UnaryFunctor<oai_gate<T>> {
   Parameter alpha{1.702};
   Parameter limit{7.0};
 
@@ -32,7 +34,7 @@ struct oai_gate : UnaryFunctor<oai_gate> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& g) const {
     const Packet clamped = min_keep_nan(g, set1<Packet>(limit.in<scalar_of<Packet>>()));
-    return nan_passthrough(clamped, swish(clamped, alpha));
+    return nan_passthrough(clamped, swish<T>(clamped, alpha));
   }
 };
 
@@ -54,10 +56,11 @@ struct oai_value : UnaryFunctor<oai_value> {
 }  // namespace detail
 }  // namespace activ
 
-// The gate: a clamp (2) and swish's kernel.
-template <>
-struct Eigen::internal::functor_traits<activ::detail::oai_gate>
-    : activ::detail::unary_traits<22 + 2, 70 + 2> {};
+// The gate: a clamp (2) and swish's kernel of the tier (activ/swish.hpp's costs).
+template <activ::Tier T>
+struct Eigen::internal::functor_traits<activ::detail::oai_gate<T>>
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 28 + 2 : 22 + 2,
+                                  T == activ::Tier::fast ? 38 + 2 : 70 + 2> {};
 
 template <>
 struct Eigen::internal::functor_traits<activ::detail::oai_value>

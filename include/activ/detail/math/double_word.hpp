@@ -53,9 +53,9 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
   if constexpr (kFusedMultiplyAdd) {
     return {hi, madd(a, b, ei::pnegate(hi))};
   } else {
-    // Double lanes only: float kernels compute in double (widen.hpp).
-    static_assert(std::is_same_v<scalar_of<Packet>, double>, "Dekker's split for double");
-    constexpr double kSplit = 134217729;  // 2^27 + 1
+    using Scalar = scalar_of<Packet>;
+    // 2^27 + 1 for double, 2^12 + 1 for float
+    constexpr Scalar kSplit = Scalar((1u << ((std::numeric_limits<Scalar>::digits + 1) / 2)) + 1);
     const auto split = [&](const Packet& v, Packet& v_hi, Packet& v_lo) {
       // t must be rounded before t - v: a target with FMA hardware would otherwise fuse them.
       // (The products of halves below are exact, so fusing those changes nothing.)

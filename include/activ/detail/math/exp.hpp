@@ -3,15 +3,20 @@
 // exp_for_float: e^y in double arithmetic for the float kernels, which compute in double and
 // round to float once (see its comment).
 //
-// exp_parts / exp_parts_dw: e^(hi + lo) split into a mantissa and a power of two, for double
-// arguments given as a double word (the double kernels).
+// exp_parts / exp_parts_dw: e^(hi + lo) split into a mantissa and a power of two, for arguments
+// given as a double word: double for the precise double kernels (exp_parts_dw), float or double
+// for the fast tier (exp_parts, in the lane type's own arithmetic).
 //
 // Method: k = round_to_nearest(hi / ln 2) (in every rounding mode), r = (hi - k*ln2) + lo,
 // e^(hi+lo) = e^r * 2^k with |r| <= ln2/2.
 // ln 2 is split Cody-Waite style into ln2_hi (few significant bits, so k*ln2_hi is exact without
-// FMA) and ln2_lo. e^r is a minimax polynomial 1 + r + c2 r^2 + ... fitted with Sollya's
-// fpminimax in double coefficients on [-1.01 ln2/2, 1.01 ln2/2] (the margin covers k rounded
-// off by one in builds without FMA): degree 11, relative error 4.3e-18 (0.04 ULP).
+// FMA) and ln2_lo. e^r is a minimax polynomial 1 + r + c2 r^2 + ... on [-1.01 ln2/2, 1.01 ln2/2]
+// (the margin covers k rounded off by one in builds without FMA):
+//   double: fitted with Sollya's fpminimax in double coefficients, degree 11, relative error
+//           4.3e-18 (0.04 ULP);
+//   float:  1 + r + r^2 P(r), P the Chebyshev fit (mpmath.chebyfit) of (e^r - 1 - r)/r^2 on
+//           [-1.02 ln2/2, 1.02 ln2/2], rounded to float: degree 6, relative error 1.1e-8
+//           (0.19 ULP) before the evaluation's own roundings.
 // The power of two is returned separately: callers multiply everything else into the mantissa
 // first and scale once at the end (scale_by_pow2), so a subnormal result is rounded exactly once.
 // The low word `lo` is what keeps e^(-x^2/2) accurate for large x: rounding the argument alone
@@ -23,7 +28,11 @@
 namespace activ {
 namespace detail {
 
-struct ExpConstants {
+template <class Scalar>
+struct ExpConstants;
+
+template <>
+struct ExpConstants<double> {
   static constexpr double kLog2e = 0x1.71547652b82fep0;
   static constexpr double kLn2Hi = 0x1.62e42ffp-1;  // 33 significant bits
   static constexpr double kLn2Lo = -0x1.718432a1b0e26p-35;
@@ -39,6 +48,15 @@ struct ExpConstants {
                                      0x1.71df21f8e634ep-19,
                                      0x1.28b1f22b3d584p-22,
                                      0x1.ad8e8edd255a1p-26};
+};
+
+template <>
+struct ExpConstants<float> {
+  static constexpr float kLog2e = 0x1.715476p0f;
+  static constexpr float kLn2Hi = 0x1.62e4p-1f;  // 15 significant bits: k*kLn2Hi exact, |k| < 512
+  static constexpr float kLn2Lo = 0x1.7f7d1cp-20f;
+  static constexpr float kPoly[] = {1.0f,          1.0f,          0x1.0p-1f,    0x1.5554d4p-3f,
+                                    0x1.555514p-5f, 0x1.121582p-7f, 0x1.6d1b1cp-10f};
 };
 
 template <class Packet>
@@ -57,16 +75,17 @@ struct ReducedArgument {
 template <class Packet>
 EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi,
                                                                 const Packet& lo) {
-  using C = ExpConstants;
+  using C = ExpConstants<scalar_of<Packet>>;
   const Packet k = round_to_nearest(ei::pmul(hi, set1<Packet>(C::kLog2e)));
   const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
   return {k, {r_hi, madd(k, set1<Packet>(-C::kLn2Lo), lo)}};
 }
 
-/// e^(hi + lo) = mantissa * 2^exponent. Requires |lo| <= ulp(hi) and |hi| < 2^20; callers clamp.
+/// e^(hi + lo) = mantissa * 2^exponent, float or double. Requires |lo| <= ulp(hi) and
+/// |hi / ln2| < 2^20 (double), < 512 (float); callers clamp.
 template <class Packet>
 EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& hi, const Packet& lo) {
-  using C = ExpConstants;
+  using C = ExpConstants<scalar_of<Packet>>;
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   return {horner(ei::padd(a.r.hi, a.r.lo), C::kPoly), a.k};
 }
@@ -83,7 +102,7 @@ struct ExpPartsDW {
 /// r^2 * S(r) (and the rounding of r itself, carried in dr) is subject to rounding.
 template <class Packet>
 EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Packet& lo) {
-  using C = ExpConstants;
+  using C = ExpConstants<scalar_of<Packet>>;
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   const DoubleWord<Packet> r = two_sum(a.r.hi, a.r.lo);
   const Packet tail = madd(ei::pmul(r.hi, r.hi), horner_from<2>(r.hi, C::kPoly), r.lo);
@@ -99,13 +118,11 @@ EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Pack
 ///   (ln2 as one double: |k| <= 1023 keeps the reduction error below 2^-43), e^r = minimax
 ///   polynomial fitted with Sollya's fpminimax (double coefficients, relative error,
 ///   [-1.01 ln2/2, 1.01 ln2/2]): 3.9e-9 = 2^-27.9, 0.07 float ULP. 2^k is built from k's bits
-///   (pow2_from_biased).
+///   (pow2).
 /// Max error: 3.9e-9 relative for |y| <= 700 (results normal doubles). NaN gives NaN.
 struct ExpForFloatConstants {
   static constexpr double kLog2e = 0x1.71547652b82fep0;
   static constexpr double kLn2 = 0x1.62e42fefa39efp-1;
-  // Adding it to an integer k leaves 1023 + k in the low significand bits (pow2_from_biased).
-  static constexpr double kBiasedShift = 0x1.8p52 + 1023.0;
   static constexpr double kPoly[] = {1.0,
                                      1.0,
                                      0x1.fffff7d3a28dep-2,
@@ -120,8 +137,7 @@ EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
   using C = ExpForFloatConstants;
   const PacketD k = round_to_nearest(ei::pmul(y, set1<PacketD>(C::kLog2e)));
   const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
-  return ei::pmul(horner(r, C::kPoly),
-                  pow2_from_biased(ei::padd(k, set1<PacketD>(C::kBiasedShift))));
+  return ei::pmul(horner(r, C::kPoly), pow2(k));
 }
 
 }  // namespace detail

@@ -12,39 +12,50 @@
 // Float results: in double on the widened packet (v_times_sigmoid_for_float), z = x*(c1 + c3*x^2)
 // with relative error ~2^-52, i.e. an absolute error below 2^-44 for every relevant |z| < 200.
 //
-// Double results: in the tail the result is ~x*e^z with |z| up to ~760, so z is needed to an
-// absolute error far below one ULP of 1: z is carried as a double word. c1 and c3 are
-// split into hi + lo constants; z = x*(c1 + c3*x^2) with x^2 exact, the sum c1 + c3*x^2 by
-// TwoSum, and the final product by two_product. Past |x| = kMaxArg the result is x or 0 (z
-// beyond the logistic kernel's range), so x is clamped there for z.
+// Double results, and the fast tier in float and double arithmetic: in the tail the result is
+// ~x*e^z with |z| up to ~760 (double) or ~104 (float), so z is needed to an absolute error far
+// below one ULP of 1: z is carried as a double word (gelu_tanh_argument). c1 and c3 are split
+// into hi + lo constants of the lane type; z = x*(c1 + c3*x^2) with x^2 exact, the sum
+// c1 + c3*x^2 by TwoSum, and the final product by two_product. Past |x| = kMaxArg the result is
+// x or 0 (z beyond the logistic kernel's range), so x is clamped there for z.
 #pragma once
 
 #include "activ/detail/math/double_word.hpp"
+#include "activ/detail/math/fast/logistic.hpp"
 #include "activ/detail/math/logistic.hpp"
+#include "activ/detail/math/tier.hpp"
 
 namespace activ {
 namespace detail {
 
-struct GeluTanhConstants {
+/// c1 and c3 as hi + lo in the lane type (float: the double words below rounded to 24 + 24 bits).
+template <class Scalar>
+struct GeluTanhConstants;
+template <>
+struct GeluTanhConstants<double> {
   static constexpr double kC1Hi = 0x1.9884533d43651p+0, kC1Lo = -0x1.cbc0d30ebfd15p-54;
   static constexpr double kC3Hi = 0x1.2444f2a4d8b4bp-4, kC3Lo = -0x1.3023b0e5fbc6ep-58;
   static constexpr double kMaxArg = 25.0;  // z(25) = 1155 > every relevant |z|
 };
+template <>
+struct GeluTanhConstants<float> {
+  static constexpr float kC1Hi = 0x1.988454p+0f, kC1Lo = -0x1.857936p-25f;
+  static constexpr float kC3Hi = 0x1.2444f2p-4f, kC3Lo = 0x1.49b16ap-29f;
+  static constexpr float kMaxArg = 25.0f;
+};
 
-/// Float results, on a double packet holding float values.
+/// Float results of the precise tier, on a double packet holding float values.
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD gelu_tanh_for_float(const PacketD& x) {
-  using C = GeluTanhConstants;
+  using C = GeluTanhConstants<double>;
   const PacketD w = madd(set1<PacketD>(C::kC3Hi), ei::pmul(x, x), set1<PacketD>(C::kC1Hi));
   return v_times_sigmoid_for_float(x, ei::pmul(x, w));
 }
 
-/// Double results, with z as a double word.
+/// z = c1*xc + c3*xc^3 as a double word, for xc = x clamped to +-kMaxArg (float or double lanes).
 template <class Packet>
-EIGEN_STRONG_INLINE Packet gelu_tanh_for_double(const Packet& x) {
-  using C = GeluTanhConstants;
-  const Packet xc = clamp_symmetric(x, C::kMaxArg);
-
+EIGEN_STRONG_INLINE DoubleWord<Packet> gelu_tanh_argument(const Packet& xc) {
+  using C = GeluTanhConstants<scalar_of<Packet>>;
   // w = c1 + c3*x^2 as a double word
   const DoubleWord<Packet> x2 = two_product(xc, xc);
   const DoubleWord<Packet> c3x2 = two_product(set1<Packet>(C::kC3Hi), x2.hi);
@@ -55,14 +66,28 @@ EIGEN_STRONG_INLINE Packet gelu_tanh_for_double(const Packet& x) {
 
   // z = x*w as a double word
   const DoubleWord<Packet> z = two_product(xc, w.hi);
-  return v_times_sigmoid_for_double(x, xc, z.hi, madd(xc, w_lo, z.lo));
+  return {z.hi, madd(xc, w_lo, z.lo)};
 }
 
+/// Double results of the precise tier.
 template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_tanh_for_double(const Packet& x) {
+  const Packet xc = clamp_symmetric(x, GeluTanhConstants<double>::kMaxArg);
+  const DoubleWord<Packet> z = gelu_tanh_argument(xc);
+  return v_times_sigmoid_for_double(x, xc, z.hi, z.lo);
+}
+
+template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet gelu_tanh(const Packet& x) {
-  return float_in_double_else(
-      x, [](const auto& wide) { return gelu_tanh_for_float(wide); },
-      [](const auto& v) { return gelu_tanh_for_double(v); });
+  if constexpr (T == Tier::fast) {
+    const Packet xc = clamp_symmetric(x, GeluTanhConstants<scalar_of<Packet>>::kMaxArg);
+    const DoubleWord<Packet> z = gelu_tanh_argument(xc);
+    return fast_v_times_sigmoid(x, z.hi, z.lo);
+  } else {
+    return float_in_double_else(
+        x, [](const auto& wide) { return gelu_tanh_for_float(wide); },
+        [](const auto& v) { return gelu_tanh_for_double(v); });
+  }
 }
 
 }  // namespace detail

@@ -20,7 +20,9 @@
 
 #include "activ/detail/math/double_word.hpp"
 #include "activ/detail/math/exp.hpp"
+#include "activ/detail/math/fast/logistic.hpp"
 #include "activ/detail/math/parameter.hpp"
+#include "activ/detail/math/tier.hpp"
 #include "activ/detail/math/widen.hpp"
 
 namespace activ {
@@ -156,23 +158,39 @@ EIGEN_STRONG_INLINE Packet swish_for_double(const Packet& x, double beta) {
   return v_times_sigmoid_for_double(x, finite_clamp(x), z.hi, z.lo);
 }
 
-template <class Packet>
+// The entry points of both tiers. The fast tier runs in the lane type (fast/logistic.hpp); its
+// z is exact for sigmoid and silu, and beta*x as a double word for swish.
+
+template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet sigmoid(const Packet& x) {
-  return float_in_double_else(
-      x, [](const auto& wide) { return sigmoid_for_float(wide); },
-      [](const auto& v) { return sigmoid_for_double(v); });
+  if constexpr (T == Tier::fast) {
+    return fast_v_times_sigmoid(set1<Packet>(scalar_of<Packet>(1)), x, ei::pzero(x));
+  } else {
+    return float_in_double_else(
+        x, [](const auto& wide) { return sigmoid_for_float(wide); },
+        [](const auto& v) { return sigmoid_for_double(v); });
+  }
 }
-template <class Packet>
+template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet silu(const Packet& x) {
-  return float_in_double_else(
-      x, [](const auto& wide) { return silu_for_float(wide); },
-      [](const auto& v) { return silu_for_double(v); });
+  if constexpr (T == Tier::fast) {
+    return fast_v_times_sigmoid(x, x, ei::pzero(x));
+  } else {
+    return float_in_double_else(
+        x, [](const auto& wide) { return silu_for_float(wide); },
+        [](const auto& v) { return silu_for_double(v); });
+  }
 }
-template <class Packet>
+template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet swish(const Packet& x, const Parameter& beta) {
-  return float_in_double_else(
-      x, [&beta](const auto& wide) { return swish_for_float(wide, double(beta.as_float)); },
-      [&beta](const auto& v) { return swish_for_double(v, beta.value); });
+  if constexpr (T == Tier::fast) {
+    const DoubleWord<Packet> z = two_product(set1<Packet>(beta.in<scalar_of<Packet>>()), x);
+    return fast_v_times_sigmoid(x, z.hi, z.lo);
+  } else {
+    return float_in_double_else(
+        x, [&beta](const auto& wide) { return swish_for_float(wide, double(beta.as_float)); },
+        [&beta](const auto& v) { return swish_for_double(v, beta.value); });
+  }
 }
 
 }  // namespace detail

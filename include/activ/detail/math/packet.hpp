@@ -163,7 +163,9 @@ EIGEN_STRONG_INLINE Packet scale_by_pow2(const Packet& m, const Packet& k) {
 /// In round-to-nearest mode no lane moves: the result is the shift's, ties to even.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
-  const Packet shift = set1<Packet>(0x1.8p52);
+  using Scalar = scalar_of<Packet>;
+  // 1.5 * 2^(p-1): adding it leaves no fraction bits (p the significand's precision).
+  const Packet shift = set1<Packet>(Scalar(1.5) * Scalar(1ull << (std::numeric_limits<Scalar>::digits - 1)));
   const Packet k0 = ei::psub(ei::padd(t, shift), shift);
   const Packet d = ei::psub(t, k0);
   const Packet half = set1<Packet>(0.5), one = set1<Packet>(1.0), zero = ei::pzero(t);
@@ -171,14 +173,31 @@ EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
   const Packet down = ei::pselect(ei::pcmp_lt(d, ei::pnegate(half)), one, zero);
   return ei::psub(ei::padd(k0, up), down);
 }
-/// 2^k from a double s whose significand holds the biased exponent: s = 1.5*2^52 + (1023 + k)
-/// for an integer k, |k| < 1023 (adding the constant to an integral k is exact in every mode). Shifting s's bits
-/// left by 52 moves 1023 + k into the exponent field and everything else out: the bits of 2^k.
-/// One integer shift instead of scale_by_pow2, for results known to be normal doubles (the
-/// double arithmetic of float kernels), where exact rounding into the subnormals is not needed.
+/// The constants of pow2_from_biased for a lane type with p-bit significands and exponent bias B:
+/// kBiasedShift = 1.5 * 2^(p-1) + B (double: 1.5*2^52 + 1023, float: 1.5*2^23 + 127).
+template <class Scalar>
+struct BiasedExponent {
+  static constexpr int kMantissaBits = std::numeric_limits<Scalar>::digits - 1;
+  static constexpr Scalar kBiasedShift =
+      Scalar(1.5) * Scalar(1ull << kMantissaBits) + Scalar(std::numeric_limits<Scalar>::max_exponent - 1);
+};
+
+/// 2^k from s whose significand holds the biased exponent: s = 1.5*2^(p-1) + (B + k) for an
+/// integer k with 2^k a normal number (adding the constant to an integral k is exact in every
+/// mode). Shifting s's bits left by p-1 moves B + k into the exponent field and everything else
+/// out: the bits of 2^k. One integer shift instead of scale_by_pow2, for powers of two known to
+/// be normal, where exact rounding into the subnormals is not needed.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet pow2_from_biased(const Packet& s) {
-  return ei::pldexp(set1<Packet>(1.0), ei::psub(s, set1<Packet>(0x1.8p52 + 1023)));
+  using Scalar = scalar_of<Packet>;
+  return ei::pldexp(set1<Packet>(Scalar(1)),
+                    ei::psub(s, set1<Packet>(BiasedExponent<Scalar>::kBiasedShift)));
+}
+
+/// 2^k for an integral-valued k (in the floating-point type) with 2^k normal.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet pow2(const Packet& k) {
+  return pow2_from_biased(ei::padd(k, set1<Packet>(BiasedExponent<scalar_of<Packet>>::kBiasedShift)));
 }
 
 /// Lanes `lane`, `lane`+2, ... of the 2P contiguous scalars at p (lane 0 or 1): the even or the

@@ -20,18 +20,33 @@ template <>
 EIGEN_STRONG_INLINE ei::Packet4d round_to_nearest<ei::Packet4d>(const ei::Packet4d& t) {
   return _mm256_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
+template <>
+EIGEN_STRONG_INLINE ei::Packet8f round_to_nearest<ei::Packet8f>(const ei::Packet8f& t) {
+  return _mm256_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
 
 #if defined(EIGEN_VECTORIZE_AVX2)
 template <>
 EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased<ei::Packet4d>(const ei::Packet4d& s) {
   return _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_castpd_si256(s), 52));
 }
+template <>
+EIGEN_STRONG_INLINE ei::Packet8f pow2_from_biased<ei::Packet8f>(const ei::Packet8f& s) {
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_castps_si256(s), 23));
+}
 #else
-template <>  // AVX1: no 256-bit integer shift; the two SSE2 halves (arch/sse.hpp)
+// AVX1: no 256-bit integer shift; the two SSE2 halves (arch/sse.hpp)
+template <>
 EIGEN_STRONG_INLINE ei::Packet4d pow2_from_biased<ei::Packet4d>(const ei::Packet4d& s) {
   const __m128d lo = pow2_from_biased(ei::Packet2d(_mm256_castpd256_pd128(s)));
   const __m128d hi = pow2_from_biased(ei::Packet2d(_mm256_extractf128_pd(s, 1)));
   return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1);
+}
+template <>
+EIGEN_STRONG_INLINE ei::Packet8f pow2_from_biased<ei::Packet8f>(const ei::Packet8f& s) {
+  const __m128 lo = pow2_from_biased(ei::Packet4f(_mm256_castps256_ps128(s)));
+  const __m128 hi = pow2_from_biased(ei::Packet4f(_mm256_extractf128_ps(s, 1)));
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
 }
 #endif
 

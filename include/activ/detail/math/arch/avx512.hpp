@@ -81,8 +81,19 @@ EIGEN_STRONG_INLINE ei::Packet8d round_to_nearest<ei::Packet8d>(const ei::Packet
 }
 
 template <>
+EIGEN_STRONG_INLINE ei::Packet16f round_to_nearest<ei::Packet16f>(const ei::Packet16f& t) {
+  return _mm512_maskz_roundscale_ps(__mmask16(0xFFFF), t,
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+template <>
 EIGEN_STRONG_INLINE ei::Packet8d pow2_from_biased<ei::Packet8d>(const ei::Packet8d& s) {
   return _mm512_castsi512_pd(_mm512_maskz_slli_epi64(__mmask8(0xFF), _mm512_castpd_si512(s), 52));
+}
+template <>
+EIGEN_STRONG_INLINE ei::Packet16f pow2_from_biased<ei::Packet16f>(const ei::Packet16f& s) {
+  return _mm512_castsi512_ps(
+      _mm512_maskz_slli_epi32(__mmask16(0xFFFF), _mm512_castps_si512(s), 23));
 }
 
 template <>

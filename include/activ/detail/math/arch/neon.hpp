@@ -23,8 +23,17 @@ EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest<ei::Packet2d>(const ei::Packet
 }
 
 template <>
+EIGEN_STRONG_INLINE ei::Packet4f round_to_nearest<ei::Packet4f>(const ei::Packet4f& t) {
+  return vrndnq_f32(t);
+}
+
+template <>
 EIGEN_STRONG_INLINE ei::Packet2d pow2_from_biased<ei::Packet2d>(const ei::Packet2d& s) {
   return vreinterpretq_f64_u64(vshlq_n_u64(vreinterpretq_u64_f64(s), 52));
+}
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f pow2_from_biased<ei::Packet4f>(const ei::Packet4f& s) {
+  return vreinterpretq_f32_u32(vshlq_n_u32(vreinterpretq_u32_f32(s), 23));
 }
 
 template <>

@@ -16,15 +16,28 @@ template <>
 EIGEN_STRONG_INLINE double round_to_nearest<double>(const double& t) {
   return std::trunc(t + std::copysign(0.5, t));
 }
-
 template <>
-EIGEN_STRONG_INLINE double pow2_from_biased<double>(const double& s) {
-  std::uint64_t bits;
+EIGEN_STRONG_INLINE float round_to_nearest<float>(const float& t) {
+  return std::trunc(t + std::copysign(0.5f, t));
+}
+
+/// The scalar pow2_from_biased: the bits of s shifted left by the significand's width.
+template <class Scalar, class Bits>
+EIGEN_STRONG_INLINE Scalar pow2_from_biased_bits(const Scalar& s) {
+  Bits bits;
   std::memcpy(&bits, &s, sizeof bits);
-  bits <<= 52;
-  double r;
+  bits <<= BiasedExponent<Scalar>::kMantissaBits;
+  Scalar r;
   std::memcpy(&r, &bits, sizeof bits);
   return r;
+}
+template <>
+EIGEN_STRONG_INLINE double pow2_from_biased<double>(const double& s) {
+  return pow2_from_biased_bits<double, std::uint64_t>(s);
+}
+template <>
+EIGEN_STRONG_INLINE float pow2_from_biased<float>(const float& s) {
+  return pow2_from_biased_bits<float, std::uint32_t>(s);
 }
 
 template <>

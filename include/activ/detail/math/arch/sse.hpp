@@ -21,17 +21,30 @@ template <>
 EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest<ei::Packet2d>(const ei::Packet2d& t) {
   return _mm_round_pd(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
 }
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f round_to_nearest<ei::Packet4f>(const ei::Packet4f& t) {
+  return _mm_round_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
 #else
 template <>
 EIGEN_STRONG_INLINE ei::Packet2d round_to_nearest<ei::Packet2d>(const ei::Packet2d& t) {
   const __m128d half = _mm_or_pd(_mm_and_pd(t, _mm_set1_pd(-0.0)), _mm_set1_pd(0.5));
   return _mm_cvtepi32_pd(_mm_cvttpd_epi32(_mm_add_pd(t, half)));
 }
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f round_to_nearest<ei::Packet4f>(const ei::Packet4f& t) {
+  const __m128 half = _mm_or_ps(_mm_and_ps(t, _mm_set1_ps(-0.0f)), _mm_set1_ps(0.5f));
+  return _mm_cvtepi32_ps(_mm_cvttps_epi32(_mm_add_ps(t, half)));
+}
 #endif
 
 template <>
 EIGEN_STRONG_INLINE ei::Packet2d pow2_from_biased<ei::Packet2d>(const ei::Packet2d& s) {
   return _mm_castsi128_pd(_mm_slli_epi64(_mm_castpd_si128(s), 52));
+}
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f pow2_from_biased<ei::Packet4f>(const ei::Packet4f& s) {
+  return _mm_castsi128_ps(_mm_slli_epi32(_mm_castps_si128(s), 23));
 }
 
 template <>
