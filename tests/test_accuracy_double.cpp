@@ -101,18 +101,16 @@ class DoubleAccuracy : public ::testing::Test {
 };
 TYPED_TEST_SUITE(DoubleAccuracy, AccuracyFunctions, FunctionName);
 
-TYPED_TEST(DoubleAccuracy, PacketPathWithin2UlpOfMpfr) {
+TYPED_TEST(DoubleAccuracy, PacketPathWithinTierBoundOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double packet", inputs(), packet_path_results<Fn>(inputs()),
-                      this->references_,
-                      bound_of<Fn, double>());
+                      this->references_, bound_of<Fn, double>());
 }
 
-TYPED_TEST(DoubleAccuracy, ScalarPathWithin2UlpOfMpfr) {
+TYPED_TEST(DoubleAccuracy, ScalarPathWithinTierBoundOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double scalar", inputs(), scalar_path_results<Fn>(inputs()),
-                      this->references_,
-                      bound_of<Fn, double>());
+                      this->references_, bound_of<Fn, double>());
 }
 
 template <class Fn>
@@ -136,14 +134,14 @@ TYPED_TEST(DoubleExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
   }
 }
 
-TYPED_TEST(DoubleExtremeRanges, PacketPathWithin2UlpOfMpfr) {
+TYPED_TEST(DoubleExtremeRanges, PacketPathWithinTierBoundOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double extremes packet", extreme_inputs<Fn>(),
                       packet_path_results<Fn>(extreme_inputs<Fn>()), this->references_,
                       bound_of<Fn, double>());
 }
 
-TYPED_TEST(DoubleExtremeRanges, ScalarPathWithin2UlpOfMpfr) {
+TYPED_TEST(DoubleExtremeRanges, ScalarPathWithinTierBoundOfMpfr) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " double extremes scalar", extreme_inputs<Fn>(),
                       scalar_path_results<Fn>(extreme_inputs<Fn>()), this->references_,

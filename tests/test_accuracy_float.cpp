@@ -57,18 +57,16 @@ class FloatAccuracy : public ::testing::Test {
 };
 TYPED_TEST_SUITE(FloatAccuracy, AccuracyFunctions, FunctionName);
 
-TYPED_TEST(FloatAccuracy, PacketPathWithin1UlpOfDoubleLibm) {
+TYPED_TEST(FloatAccuracy, PacketPathWithinTierBoundOfDoubleLibm) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " float packet", inputs(), packet_path_results<Fn>(inputs()),
-                      this->references_,
-                      bound_of<Fn, float>());
+                      this->references_, bound_of<Fn, float>());
 }
 
-TYPED_TEST(FloatAccuracy, ScalarPathWithin1UlpOfDoubleLibm) {
+TYPED_TEST(FloatAccuracy, ScalarPathWithinTierBoundOfDoubleLibm) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " float scalar", inputs(), scalar_path_results<Fn>(inputs()),
-                      this->references_,
-                      bound_of<Fn, float>());
+                      this->references_, bound_of<Fn, float>());
 }
 
 // The float ranges of support/extreme_ranges.hpp (derivation there), with m = 2^-126 and results
@@ -108,14 +106,14 @@ TYPED_TEST(FloatExtremeRanges, EachRangeHoldsAtLeast1e5Inputs) {
   }
 }
 
-TYPED_TEST(FloatExtremeRanges, PacketPathWithin1UlpOfDoubleLibm) {
+TYPED_TEST(FloatExtremeRanges, PacketPathWithinTierBoundOfDoubleLibm) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " float extremes packet", this->inputs_,
                       packet_path_results<Fn>(this->inputs_), this->references_,
                       bound_of<Fn, float>());
 }
 
-TYPED_TEST(FloatExtremeRanges, ScalarPathWithin1UlpOfDoubleLibm) {
+TYPED_TEST(FloatExtremeRanges, ScalarPathWithinTierBoundOfDoubleLibm) {
   using Fn = TypeParam;
   expect_within_bound(Fn::name() + " float extremes scalar", this->inputs_,
                       scalar_path_results<Fn>(this->inputs_), this->references_,

@@ -167,7 +167,8 @@ void check_variant(const char* name, Gate gate, bool oai, Call call) {
       for (Eigen::Index j = 0; j < V.cols(); ++j) {
         const std::uint64_t ulp = ulp_distance(got(i, j), want(i, j));
         const bool subnormal_gate = gate_underflows(i, j);
-        const bool ok = within_bound(name, got(i, j), want(i, j), ulp, subnormal_gate, oai, V(i, j));
+        const bool ok =
+            within_bound(name, got(i, j), want(i, j), ulp, subnormal_gate, oai, V(i, j));
         if (!subnormal_gate && ulp > worst) {
           worst = ulp;
           wi = i;
@@ -274,7 +275,8 @@ void check_variant_1d(const char* name, Gate gate, bool oai, const Variant& f,
     int failures = 0;
     for (Eigen::Index k = 0; k < d; ++k) {
       const std::uint64_t ulp = ulp_distance(got(k), want(k));
-      if (!within_bound(name, got(k), want(k), ulp, bool(underflows[std::size_t(k)]), oai, value(k)) &&
+      if (!within_bound(name, got(k), want(k), ulp, bool(underflows[std::size_t(k)]), oai,
+                        value(k)) &&
           failures++ < 5) {
         ADD_FAILURE() << name << " 1-D " << form << ": value " << double(value(k)) << " gate "
                       << double(gate_in(k)) << " got " << double(got(k)) << " want "

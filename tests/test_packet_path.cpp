@@ -40,9 +40,9 @@ using AllFunctors =
 struct FunctorName {
   template <class Functor>
   static std::string GetName(int i) {
-    static const char* const names[] = {
-        "Gelu",      "GeluTanh",      "Sigmoid",      "Swish",      "Silu",     "Relu",
-        "Identity",  "fast_Gelu",     "fast_GeluTanh", "fast_Sigmoid", "fast_Swish", "fast_Silu"};
+    static const char* const names[] = {"Gelu",          "GeluTanh",     "Sigmoid",    "Swish",
+                                        "Silu",          "Relu",         "Identity",   "fast_Gelu",
+                                        "fast_GeluTanh", "fast_Sigmoid", "fast_Swish", "fast_Silu"};
     return names[i];
   }
 };

@@ -91,7 +91,7 @@ inline constexpr detail::glu_variant<
     detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::precise>, detail::oai_value>>>
     swiglu_oai{{"activ::swiglu_oai"}};
 
-/// The fast tier of the GLU family (within 4 ULP of the exact product where the precise variants
+/// The fast tier of the GLU family (within 5 ULP of the exact product where the precise variants
 /// are within 3; docs/design.md §4): the same forms, layouts and errors, with the fast gates.
 /// reglu and bilinear are exact in both tiers: the same objects.
 namespace fast {
@@ -99,17 +99,17 @@ inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<fast::Gelu>>> ge
     {"activ::fast::geglu"}};
 inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<fast::GeluTanh>>> geglu_tanh{
     {"activ::fast::geglu_tanh"}};
-inline constexpr detail::glu_variant<detail::swiglu_spec<GLU<fast::Silu>, GLU<fast::Swish>>>
-    swiglu{{"activ::fast::swiglu"}};
+inline constexpr detail::glu_variant<detail::swiglu_spec<GLU<fast::Silu>, GLU<fast::Swish>>> swiglu{
+    {"activ::fast::swiglu"}};
 inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<fast::Sigmoid>>> glu{
     {"activ::fast::glu"}};
 inline constexpr detail::glu_variant<
     detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::fast>, detail::oai_value>>>
     swiglu_oai{{"activ::fast::swiglu_oai"}};
 using activ::bilinear;
+using activ::reglu;
 using activ::Relu;
 using activ::relu;
-using activ::reglu;
 }  // namespace fast
 
 /// A GLU variant for a user-defined gate functor (see docs/glu.md, "Adding a gate"):

@@ -39,5 +39,5 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
 
 template <activ::Tier T>
 struct Eigen::internal::functor_traits<activ::BasicSigmoid<T>>
-    : activ::detail::unary_traits<T == activ::Tier::fast ? 25 : 20, T == activ::Tier::fast ? 35 : 60> {
-};
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 25 : 20,
+                                  T == activ::Tier::fast ? 35 : 60> {};

@@ -39,5 +39,5 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
 
 template <activ::Tier T>
 struct Eigen::internal::functor_traits<activ::BasicSilu<T>>
-    : activ::detail::unary_traits<T == activ::Tier::fast ? 26 : 20, T == activ::Tier::fast ? 36 : 65> {
-};
+    : activ::detail::unary_traits<T == activ::Tier::fast ? 26 : 20,
+                                  T == activ::Tier::fast ? 36 : 65> {};

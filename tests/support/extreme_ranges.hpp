@@ -100,7 +100,7 @@ double overflow_threshold(const char*& what) {
   } else if constexpr (std::is_same_v<precise_of_t<Fn>, GeluTanhFn>) {
     what = "x^3 overflows";
     return double(T(std::cbrt(max)));
-  } else if constexpr (std::is_base_of_v<SwishReferences<Fn>, Fn>) {
+  } else if constexpr (std::is_base_of_v<SwishReferences<precise_of_t<Fn>>, Fn>) {
     const double beta = Fn::template beta_at<T>();
     what = "beta*x overflows";
     return beta > 1 ? double(T(max / beta)) : 0.0;
@@ -113,10 +113,11 @@ double overflow_threshold(const char*& what) {
 template <class Fn, class T>
 std::vector<InputRange> extreme_ranges() {
   TailModel model;
-  if constexpr (std::is_base_of_v<SwishReferences<Fn>, Fn>) {
-    model = tail_model_swish<Fn, T>();
+  using Precise = precise_of_t<Fn>;
+  if constexpr (std::is_base_of_v<SwishReferences<Precise>, Precise>) {
+    model = tail_model_swish<Precise, T>();
   } else {
-    model = tail_model(Fn{});
+    model = tail_model(Precise{});
   }
   using L = std::numeric_limits<T>;
   const long double ln_min = std::log(static_cast<long double>(L::min()));
@@ -166,7 +167,7 @@ inline constexpr std::size_t kPerExtremeRange = 100000;
 // kPerExtremeRange inputs in each of Fn's extreme ranges for T, deterministic per function.
 template <class Fn, class T>
 std::vector<T> extreme_sample() {
-  const std::string name = Fn::name();
+  const std::string name = precise_of_t<Fn>::name();  // both tiers: the same sample
   std::uint64_t seed = 0x7a11ULL;
   for (char c : name) seed = seed * 131 + std::uint64_t(c);
   std::mt19937_64 rng(seed + sizeof(T));

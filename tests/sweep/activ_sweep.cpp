@@ -213,7 +213,8 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
   std::fprintf(
       stderr,
       "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
-      "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, and each with fast:: before\n"
+      "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, and each with fast:: "
+      "before\n"
       "it (default: all)\n",
       why);
   std::exit(2);

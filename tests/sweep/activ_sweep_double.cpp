@@ -95,14 +95,15 @@ double logistic_argument(Fn, double x) {
 // The correctly rounded result where the formula saturates (see the file comment), else nothing.
 template <class Fn>
 std::optional<double> saturated(double x) {
-  if constexpr (std::is_same_v<Fn, SigmoidFn>) {
+  using Precise = precise_of_t<Fn>;
+  if constexpr (std::is_same_v<Precise, SigmoidFn>) {
     if (x >= 40) return 1.0;
     if (x <= -750) return 0.0;
-  } else if constexpr (std::is_same_v<Fn, GeluFn>) {
+  } else if constexpr (std::is_same_v<Precise, GeluFn>) {
     if (x >= 10) return x;
     if (x <= -40) return -0.0;
   } else {
-    const double z = logistic_argument(Fn{}, x);
+    const double z = logistic_argument(Precise{}, x);
     if (z >= 40) return x;
     if (x < 0 && z + std::log(-x) <= -750) return -0.0;
   }
@@ -157,7 +158,7 @@ template <class Fn>
 Verdict reference(ThreadReference& t, double x) {
   if (const auto s = saturated<Fn>(x)) {
     mpfr_set_d(t.low.x, x, MPFR_RNDN);
-    evaluate(Fn{}, t.low.eval, t.low.r, t.low.x);
+    evaluate(precise_of_t<Fn>{}, t.low.eval, t.low.r, t.low.x);
     const double d = mpfr_get_d(t.low.r, MPFR_RNDN);
     return {*s, 4, bit_identical(d, *s)};
   }
@@ -166,7 +167,7 @@ Verdict reference(ThreadReference& t, double x) {
   for (int i = 0; i < 3; ++i) {
     Precision& p = *levels[i];
     mpfr_set_d(p.x, x, MPFR_RNDN);
-    evaluate(Fn{}, p.eval, p.r, p.x);
+    evaluate(precise_of_t<Fn>{}, p.eval, p.r, p.x);
     d = mpfr_get_d(p.r, MPFR_RNDN);
     if (decided(p, d)) return {d, i, true};
   }
@@ -409,8 +410,9 @@ int main_(int argc, char** argv) {
                 s.histogram[2], s.histogram[3], s.histogram[4], s.worst_in[kBinade].ulp,
                 s.worst_in[kCore].ulp, s.worst_in[kExtreme].ulp, s.scalar_mismatches,
                 s.scalar_checked, s.levels[1], s.levels[2], r.seconds);
-    ok = ok && s.worst.ulp <= kMaxUlpDouble && s.scalar_mismatches == 0 &&
-         s.saturation_mismatches == 0 && s.levels[3] == 0;
+    const std::uint64_t bound = r.name.rfind("fast::", 0) == 0 ? kMaxUlpFast : kMaxUlpDouble;
+    ok = ok && s.worst.ulp <= bound && s.scalar_mismatches == 0 && s.saturation_mismatches == 0 &&
+         s.levels[3] == 0;
   }
   std::printf("\n");
   for (const Row& r : rows) {
@@ -425,7 +427,8 @@ int main_(int argc, char** argv) {
     if (!s.first_problem.empty()) std::printf("; %s", s.first_problem.c_str());
     std::printf("\n");
   }
-  std::printf("\nbound %" PRIu64 " ULP: %s\n", kMaxUlpDouble, ok ? "holds" : "BROKEN");
+  std::printf("\nbounds (precise %" PRIu64 " ULP, fast %" PRIu64 " ULP): %s\n", kMaxUlpDouble,
+              kMaxUlpFast, ok ? "hold" : "BROKEN");
   return ok ? 0 : 1;
 }
 

@@ -53,14 +53,14 @@ EIGEN_STRONG_INLINE auto tensor_unary_expr(const Eigen::TensorBase<T, Access>& x
 /// Defines the free function `name` of an element-wise functor in the enclosing namespace: on any
 /// Eigen dense expression and on an Eigen::Tensor expression, a lazy expression of the same kind.
 /// (A macro because each tier's namespace has the same pair of overloads.)
-#define ACTIV_DETAIL_ELEMENTWISE_FUNCTION(name, Functor)                        \
-  template <class Derived>                                                      \
-  EIGEN_STRONG_INLINE auto name(const Eigen::DenseBase<Derived>& x) {           \
-    return ::activ::detail::unary_expr(x.derived(), Functor{});                 \
-  }                                                                             \
-  template <class T, int Access>                                                \
-  EIGEN_STRONG_INLINE auto name(const Eigen::TensorBase<T, Access>& x) {        \
-    return ::activ::detail::tensor_unary_expr(x, Functor{});                    \
+#define ACTIV_DETAIL_ELEMENTWISE_FUNCTION(name, Functor)                 \
+  template <class Derived>                                               \
+  EIGEN_STRONG_INLINE auto name(const Eigen::DenseBase<Derived>& x) {    \
+    return ::activ::detail::unary_expr(x.derived(), Functor{});          \
+  }                                                                      \
+  template <class T, int Access>                                         \
+  EIGEN_STRONG_INLINE auto name(const Eigen::TensorBase<T, Access>& x) { \
+    return ::activ::detail::tensor_unary_expr(x, Functor{});             \
   }
 
 /// PacketAccess for the functor_traits of every activ functor: the kernels use division,

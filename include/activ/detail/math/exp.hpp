@@ -55,7 +55,7 @@ struct ExpConstants<float> {
   static constexpr float kLog2e = 0x1.715476p0f;
   static constexpr float kLn2Hi = 0x1.62e4p-1f;  // 15 significant bits: k*kLn2Hi exact, |k| < 512
   static constexpr float kLn2Lo = 0x1.7f7d1cp-20f;
-  static constexpr float kPoly[] = {1.0f,          1.0f,          0x1.0p-1f,    0x1.5554d4p-3f,
+  static constexpr float kPoly[] = {1.0f,           1.0f,           0x1.0p-1f,      0x1.5554d4p-3f,
                                     0x1.555514p-5f, 0x1.121582p-7f, 0x1.6d1b1cp-10f};
 };
 

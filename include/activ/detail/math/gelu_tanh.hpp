@@ -82,7 +82,7 @@ EIGEN_STRONG_INLINE Packet gelu_tanh(const Packet& x) {
   if constexpr (T == Tier::fast) {
     const Packet xc = clamp_symmetric(x, GeluTanhConstants<scalar_of<Packet>>::kMaxArg);
     const DoubleWord<Packet> z = gelu_tanh_argument(xc);
-    return fast_v_times_sigmoid(x, z.hi, z.lo);
+    return fast_v_times_sigmoid(x, z.hi, z.lo, [&xc] { return xc; });
   } else {
     return float_in_double_else(
         x, [](const auto& wide) { return gelu_tanh_for_float(wide); },

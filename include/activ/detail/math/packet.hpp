@@ -165,7 +165,8 @@ template <class Packet>
 EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
   using Scalar = scalar_of<Packet>;
   // 1.5 * 2^(p-1): adding it leaves no fraction bits (p the significand's precision).
-  const Packet shift = set1<Packet>(Scalar(1.5) * Scalar(1ull << (std::numeric_limits<Scalar>::digits - 1)));
+  const Packet shift =
+      set1<Packet>(Scalar(1.5) * Scalar(1ull << (std::numeric_limits<Scalar>::digits - 1)));
   const Packet k0 = ei::psub(ei::padd(t, shift), shift);
   const Packet d = ei::psub(t, k0);
   const Packet half = set1<Packet>(0.5), one = set1<Packet>(1.0), zero = ei::pzero(t);
@@ -178,8 +179,8 @@ EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
 template <class Scalar>
 struct BiasedExponent {
   static constexpr int kMantissaBits = std::numeric_limits<Scalar>::digits - 1;
-  static constexpr Scalar kBiasedShift =
-      Scalar(1.5) * Scalar(1ull << kMantissaBits) + Scalar(std::numeric_limits<Scalar>::max_exponent - 1);
+  static constexpr Scalar kBiasedShift = Scalar(1.5) * Scalar(1ull << kMantissaBits) +
+                                         Scalar(std::numeric_limits<Scalar>::max_exponent - 1);
 };
 
 /// 2^k from s whose significand holds the biased exponent: s = 1.5*2^(p-1) + (B + k) for an
@@ -197,7 +198,8 @@ EIGEN_STRONG_INLINE Packet pow2_from_biased(const Packet& s) {
 /// 2^k for an integral-valued k (in the floating-point type) with 2^k normal.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet pow2(const Packet& k) {
-  return pow2_from_biased(ei::padd(k, set1<Packet>(BiasedExponent<scalar_of<Packet>>::kBiasedShift)));
+  return pow2_from_biased(
+      ei::padd(k, set1<Packet>(BiasedExponent<scalar_of<Packet>>::kBiasedShift)));
 }
 
 /// Lanes `lane`, `lane`+2, ... of the 2P contiguous scalars at p (lane 0 or 1): the even or the

@@ -78,14 +78,16 @@ EIGEN_STRONG_INLINE Packet fast_gelu(const Packet& x) {
   const Packet m_r = ei::pmul(e.mantissa, fast_gelu_r(a));  // q(a) = m_r * 2^k
 
   const Packet min_exponent = set1<Packet>(FastLogisticConstants<Scalar>::kMinNormalExponent);
-  const Packet p = pow2(ei::pmax(e.exponent, min_exponent));  // 2^k where normal, else tiny
+  const Packet subnormal_pow2 = ei::pcmp_lt(e.exponent, min_exponent);
+  // 2^k where it is normal, else 0 (then 1 - q = 1 exactly, in every rounding mode).
+  const Packet p = ei::pandnot(pow2(ei::pmax(e.exponent, min_exponent)), subnormal_pow2);
   const Packet positive = ei::pmul(x, ei::psub(one, ei::pmul(m_r, p)));
   // x <= 0: (x*m*R) * 2^k; x = -inf stands in as -kMaxArg (-0 then, not -inf * 0).
   const Packet x_m_r = ei::pmul(ei::pmax(x, ei::pnegate(max_arg)), m_r);
   const Packet nonpositive = ei::pcmp_le(x, zero);
-  const Packet tiny = ei::pand(nonpositive, ei::pcmp_lt(e.exponent, min_exponent));
-  const Packet negative_side = ei::predux_any(tiny) ? scale_by_pow2(x_m_r, e.exponent)
-                                                    : ei::pmul(x_m_r, p);
+  const Packet tiny = ei::pand(nonpositive, subnormal_pow2);
+  const Packet negative_side =
+      ei::predux_any(tiny) ? scale_by_pow2(x_m_r, e.exponent) : ei::pmul(x_m_r, p);
   const Packet result = ei::pselect(nonpositive, negative_side, positive);
   if constexpr (std::is_same_v<Scalar, float>) {
     // Near 0, q = m*R sits just below 1/2 after four roundings near powers of two (up to 4 ULP

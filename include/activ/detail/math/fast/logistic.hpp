@@ -36,10 +36,12 @@ struct FastLogisticConstants {
 };
 
 /// v * sigmoid(z_hi + z_lo), |z_lo| <= ulp(z_hi)/2, in the lane type's arithmetic. NaN lanes give
-/// a NaN of unspecified payload (callers use nan_passthrough); v = +-inf with z < 0 gives +-0.
-template <class Packet>
+/// a NaN of unspecified payload (callers use nan_passthrough). `tail_v()` gives the finite value
+/// that stands in for v in the lanes where z < 0 and e^z is subnormal: v clamped to the finite
+/// range (v = -inf gives -0, not NaN), or gelu_tanh's clamped x, whose z was computed from it.
+template <class Packet, class TailV>
 EIGEN_STRONG_INLINE Packet fast_v_times_sigmoid(const Packet& v, const Packet& z_hi,
-                                                const Packet& z_lo) {
+                                                const Packet& z_lo, const TailV& tail_v) {
   using Scalar = scalar_of<Packet>;
   using C = FastLogisticConstants<Scalar>;
   const Packet zero = ei::pzero(z_hi);
@@ -53,17 +55,18 @@ EIGEN_STRONG_INLINE Packet fast_v_times_sigmoid(const Packet& v, const Packet& z
   const ExpParts<Packet> e = exp_parts(ei::pnegate(ei::pmin(abs_hi, max_arg)), arg_lo);
 
   const Packet min_exponent = set1<Packet>(C::kMinNormalExponent);
-  const Packet p = pow2(ei::pmax(e.exponent, min_exponent));  // 2^k where normal, else tiny
+  const Packet subnormal_pow2 = ei::pcmp_lt(e.exponent, min_exponent);
+  // 2^k where it is normal, else 0: then 1 + t = 1 exactly, in every rounding mode.
+  const Packet p = ei::pandnot(pow2(ei::pmax(e.exponent, min_exponent)), subnormal_pow2);
   const Packet denominator = ei::padd(one, ei::pmul(e.mantissa, p));
   const Packet negative = ei::pcmp_lt(z_hi, zero);
   const Packet numerator = ei::pselect(negative, ei::pmul(v, e.mantissa), v);
   const Packet result = ei::pmul(ei::pdiv(numerator, denominator), ei::pselect(negative, p, one));
-  const Packet tiny = ei::pand(negative, ei::pcmp_lt(e.exponent, min_exponent));
+  const Packet tiny = ei::pand(negative, subnormal_pow2);
   if (!ei::predux_any(tiny)) return result;
   // The lanes whose 2^k is subnormal (there, 1 + t = 1): (v * m/2) * 2^(k+1), scaled exactly.
-  // m/2 keeps v*m finite for |v| up to the largest float; v stands in clamped to the finite
-  // range, so that an infinite v times e^-|z| gives a signed zero (silu(-inf) = -0), not NaN.
-  const Packet v_half_m = ei::pmul(finite_clamp(v), ei::pmul(e.mantissa, set1<Packet>(Scalar(0.5))));
+  // m/2 keeps v*m finite for |v| up to the largest finite value.
+  const Packet v_half_m = ei::pmul(tail_v(), ei::pmul(e.mantissa, set1<Packet>(Scalar(0.5))));
   return ei::pselect(tiny, scale_by_pow2(v_half_m, ei::padd(e.exponent, one)), result);
 }
 
