@@ -5,6 +5,9 @@
 //   eigen   y = 0.5*x*(1 + (x*M_SQRT1_2).erf())      (Eigen's built-in expression, same formula)
 // for gelu, gelu_tanh, sigmoid, silu and swish(beta = 1.702), float and double, n = 4096,
 // 262144 and 16777216, and memcpy of the same bytes (BM_memcpy<type>/copy/<n>, the floor).
+// --sizes=sweep times n = 1024, 4096, ..., 16777216 (every power of 4) instead, for the charts of
+// bench/report.py; --sizes=<n>,<n>,... any list. The option goes before or among the
+// --benchmark_* options.
 // Names are BM_<function><<type>>/<impl>/<n>, e.g. BM_gelu<float>/activ/4096,
 // which bench/compare.py groups into ratio tables. See bench/README.md.
 
@@ -29,6 +32,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -160,7 +164,10 @@ struct Swish {
 
 enum class Impl { activ, fast, scalar, eigen };
 constexpr const char* impl_name(Impl i) {
-  return i == Impl::activ ? "activ" : i == Impl::fast ? "fast" : i == Impl::scalar ? "scalar" : "eigen";
+  return i == Impl::activ    ? "activ"
+         : i == Impl::fast   ? "fast"
+         : i == Impl::scalar ? "scalar"
+                             : "eigen";
 }
 
 template <class T>
@@ -230,8 +237,9 @@ bool agree(Eigen::Index n) {
   const T df = ((f - s).abs() / scale).maxCoeff();
   const bool ok = da <= tol && df <= tol && de <= tol && a.allFinite() && f.allFinite();
   if (!ok)
-    std::fprintf(stderr, "mismatch %s<%s>: max |activ-scalar| %g, max |eigen-scalar| %g\n", F::name,
-                 type_name<T>(), double(da), double(de));
+    std::fprintf(stderr,
+                 "mismatch %s<%s>: max |activ-scalar| %g, |fast-scalar| %g, |eigen-scalar| %g\n",
+                 F::name, type_name<T>(), double(da), double(df), double(de));
   return ok;
 }
 
@@ -288,11 +296,53 @@ std::string build_flags() {
   return s;
 }
 
+// The sizes timed: the three of the ratio tables by default (in + out in L1/L2, in L2/L3, in DRAM).
+using Sizes = std::vector<Eigen::Index>;
+const Sizes kTableSizes = {4096, 262144, 16777216};
+const Sizes kSweepSizes = {1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216};
+
+// Takes --sizes=table|sweep|<n>,<n>,... out of argv (Google Benchmark rejects options it does not
+// know); false, with a message, on a malformed value.
+bool take_sizes_option(int& argc, char** argv, Sizes& sizes) {
+  const std::string prefix = "--sizes=";
+  int kept = 1;
+  bool ok = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind(prefix, 0) != 0) {
+      argv[kept++] = argv[i];
+      continue;
+    }
+    const std::string value = arg.substr(prefix.size());
+    if (value == "table") {
+      sizes = kTableSizes;
+    } else if (value == "sweep") {
+      sizes = kSweepSizes;
+    } else {
+      sizes.clear();
+      std::size_t pos = 0;
+      while (ok && pos <= value.size()) {
+        const std::size_t comma = std::min(value.find(',', pos), value.size());
+        const std::string item = value.substr(pos, comma - pos);
+        char* end = nullptr;
+        const long long n = std::strtoll(item.c_str(), &end, 10);
+        ok = !item.empty() && *end == '\0' && n > 0;
+        if (ok) sizes.push_back(Eigen::Index(n));
+        pos = comma + 1;
+      }
+      if (!ok) std::fprintf(stderr, "bad %s: want table, sweep or a list of sizes\n", arg.c_str());
+    }
+  }
+  argc = kept;
+  argv[argc] = nullptr;
+  return ok;
+}
+
 template <class F, class T>
-void register_function() {
+void register_function(const Sizes& sizes) {
   // The Eigen built-in of this function runs scalar coefficient code when its functor has no
   // packet path (Eigen 3.4: erf and tanh for double; erf/tanh for float without EIGEN_FAST_MATH).
-  for (Eigen::Index n : {Eigen::Index(4096), Eigen::Index(262144), Eigen::Index(16777216)}) {
+  for (Eigen::Index n : sizes) {
     const auto add = [n](const char* impl, void (*fn)(benchmark::State&)) {
       const std::string name = std::string("BM_") + F::name + "<" + type_name<T>() + ">/" + impl;
       benchmark::RegisterBenchmark(name.c_str(), fn)
@@ -329,34 +379,42 @@ void run_memcpy(benchmark::State& state) {
 }
 
 template <class T>
-void register_memcpy() {
-  for (Eigen::Index n : {Eigen::Index(4096), Eigen::Index(262144), Eigen::Index(16777216)}) {
+void register_memcpy(const Sizes& sizes) {
+  for (Eigen::Index n : sizes) {
     const std::string name = std::string("BM_memcpy<") + type_name<T>() + ">/copy";
-    benchmark::RegisterBenchmark(name.c_str(), run_memcpy<T>)->Arg(n)->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(name.c_str(), run_memcpy<T>)
+        ->Arg(n)
+        ->Unit(benchmark::kMicrosecond);
   }
 }
 
 template <class... Fs>
-bool register_all() {
+bool register_all(const Sizes& sizes) {
   bool ok = true;
   ((ok = agree<Fs, float>(4096) && agree<Fs, double>(4096) && ok), ...);
-  (register_function<Fs, float>(), ...);
-  (register_function<Fs, double>(), ...);
-  register_memcpy<float>();
-  register_memcpy<double>();
+  (register_function<Fs, float>(sizes), ...);
+  (register_function<Fs, double>(sizes), ...);
+  register_memcpy<float>(sizes);
+  register_memcpy<double>(sizes);
   return ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (!register_all<Gelu, GeluTanh, Sigmoid, Silu, Swish>()) return 1;
+  Sizes sizes = kTableSizes;
+  if (!take_sizes_option(argc, argv, sizes)) return 2;
+  if (!register_all<Gelu, GeluTanh, Sigmoid, Silu, Swish>(sizes)) return 1;
 #ifdef __clang__
   benchmark::AddCustomContext("compiler", "clang " __clang_version__);
 #else
   benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
 #endif
   benchmark::AddCustomContext("build", build_flags());
+#ifdef ACTIV_BENCH_MARCH
+  benchmark::AddCustomContext(
+      "march", ACTIV_BENCH_MARCH[0] ? "-march=" ACTIV_BENCH_MARCH : "none (the x86-64 baseline)");
+#endif
   benchmark::AddCustomContext("cpu_model", cpu_model());
   benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
                                                    std::to_string(EIGEN_MAJOR_VERSION) + "." +
