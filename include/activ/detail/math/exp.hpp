@@ -23,6 +23,8 @@
 // would cost |arg| * 2^-53 relative error (~360 ULP at x = -38).
 #pragma once
 
+#include <limits>
+
 #include "activ/detail/math/double_word.hpp"
 
 namespace activ {
@@ -89,6 +91,59 @@ EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& hi, const Packet& l
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   return {horner(ei::padd(a.r.hi, a.r.lo), C::kPoly), a.k};
 }
+
+/// e^y = mantissa * 2^exponent for a single-word y: exp_parts(y, 0) without the low word's
+/// additions (r = (y - k*ln2_hi) - k*ln2_lo).
+template <class Packet>
+EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& y) {
+  using C = ExpConstants<scalar_of<Packet>>;
+  const Packet k = round_to_nearest(ei::pmul(y, set1<Packet>(C::kLog2e)));
+  const Packet r = madd(k, set1<Packet>(-C::kLn2Lo), madd(k, set1<Packet>(-C::kLn2Hi), y));
+  return {horner(r, C::kPoly), k};
+}
+
+/// Multiplication by 2^k for the fast tier's kernels, k integral-valued and <= 0, each product
+/// rounded once. With a native scale_by_pow2 (has_native_scale) every lane takes it; otherwise
+/// 2^k is built from k's bits where it is normal, and scale_by_pow2 runs only for packets with
+/// a lane that needs it. The two give the same bits.
+template <class Packet>
+class Pow2Scale {
+ public:
+  EIGEN_STRONG_INLINE explicit Pow2Scale(const Packet& k)
+      : k_(k), min_exponent_(set1<Packet>(kMinNormalExponent)) {
+    if constexpr (!has_native_scale<Packet>::value) p_ = pow2(ei::pmax(k, min_exponent_));
+  }
+
+  /// m * 2^k where 2^k is normal, else 0, for m ~ 1: a term that 1 + term or 1 - term must then
+  /// ignore exactly, in every rounding mode (1 + 2^-140 is 1 + ulp rounded upward).
+  EIGEN_STRONG_INLINE Packet small_term(const Packet& m) const {
+    const Packet zero = ei::pzero(m);
+    if constexpr (has_native_scale<Packet>::value) {
+      return select_lt(k_, min_exponent_, zero, scale_by_pow2(m, k_));
+    } else {
+      return select_lt(k_, min_exponent_, zero, ei::pmul(m, p_));
+    }
+  }
+
+  /// q * 2^k rounded once (into the subnormals where it lands there), in the lanes where `used`
+  /// is set; the others are unspecified.
+  EIGEN_STRONG_INLINE Packet apply(const Packet& q, const Packet& used) const {
+    if constexpr (has_native_scale<Packet>::value) {
+      EIGEN_UNUSED_VARIABLE(used);
+      return scale_by_pow2(q, k_);
+    } else {
+      const Packet needs_exact = ei::pand(used, ei::pcmp_lt(k_, min_exponent_));
+      return ei::predux_any(needs_exact) ? scale_by_pow2(q, k_) : ei::pmul(q, p_);
+    }
+  }
+
+ private:
+  using Scalar = scalar_of<Packet>;
+  // The smallest k for which 2^k is normal.
+  static constexpr Scalar kMinNormalExponent =
+      Scalar(std::numeric_limits<Scalar>::min_exponent - 1);
+  Packet k_, min_exponent_, p_{};
+};
 
 template <class Packet>
 struct ExpPartsDW {

@@ -165,7 +165,7 @@ template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet sigmoid(const Packet& x) {
   if constexpr (T == Tier::fast) {
     const Packet one = set1<Packet>(scalar_of<Packet>(1));
-    return fast_v_times_sigmoid(one, x, ei::pzero(x), [&one] { return one; });
+    return fast_v_times_sigmoid(one, x, [&one] { return one; });
   } else {
     return float_in_double_else(
         x, [](const auto& wide) { return sigmoid_for_float(wide); },
@@ -175,7 +175,7 @@ EIGEN_STRONG_INLINE Packet sigmoid(const Packet& x) {
 template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet silu(const Packet& x) {
   if constexpr (T == Tier::fast) {
-    return fast_v_times_sigmoid(x, x, ei::pzero(x), [&x] { return finite_clamp(x); });
+    return fast_v_times_sigmoid(x, x, [&x] { return tail_stand_in(x); });
   } else {
     return float_in_double_else(
         x, [](const auto& wide) { return silu_for_float(wide); },
@@ -186,7 +186,7 @@ template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet swish(const Packet& x, const Parameter& beta) {
   if constexpr (T == Tier::fast) {
     const DoubleWord<Packet> z = two_product(set1<Packet>(beta.in<scalar_of<Packet>>()), x);
-    return fast_v_times_sigmoid(x, z.hi, z.lo, [&x] { return finite_clamp(x); });
+    return fast_v_times_sigmoid(x, z.hi, z.lo, [&x] { return tail_stand_in(x); });
   } else {
     return float_in_double_else(
         x, [&beta](const auto& wide) { return swish_for_float(wide, double(beta.as_float)); },

@@ -152,6 +152,13 @@ EIGEN_STRONG_INLINE Packet scale_by_pow2(const Packet& m, const Packet& k) {
   return ei::pldexp(m, k);
 }
 
+/// Whether scale_by_pow2 is one instruction for Packet (AVX-512's vscalefps/pd). Where it is,
+/// kernels scale every lane with it; elsewhere they multiply by 2^k built from k's bits (pow2)
+/// and take scale_by_pow2 only in packets that have a lane where 2^k is subnormal. Both round
+/// m * 2^k once, so the two give the same bits.
+template <class Packet>
+struct has_native_scale : std::false_type {};
+
 /// The integer nearest to t (|t| < 2^31), whatever the current rounding mode. The usual
 /// t + 1.5*2^52 - 1.5*2^52 rounds in the current mode: under FE_DOWNWARD it floors, and an
 /// exponential's reduced argument leaves the interval its polynomial was fitted on (hundreds of

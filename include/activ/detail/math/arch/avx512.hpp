@@ -75,6 +75,11 @@ EIGEN_STRONG_INLINE ei::Packet8d scale_by_pow2<ei::Packet8d>(const ei::Packet8d&
 }
 
 template <>
+struct has_native_scale<ei::Packet16f> : std::true_type {};
+template <>
+struct has_native_scale<ei::Packet8d> : std::true_type {};
+
+template <>
 EIGEN_STRONG_INLINE ei::Packet8d round_to_nearest<ei::Packet8d>(const ei::Packet8d& t) {
   return _mm512_maskz_roundscale_pd(__mmask8(0xFF), t,
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);

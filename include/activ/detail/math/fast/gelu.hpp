@@ -76,19 +76,12 @@ EIGEN_STRONG_INLINE Packet fast_gelu(const Packet& x) {
   const Packet minus_half = set1<Packet>(Scalar(-0.5));
   const ExpParts<Packet> e = exp_parts(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
   const Packet m_r = ei::pmul(e.mantissa, fast_gelu_r(a));  // q(a) = m_r * 2^k
-
-  const Packet min_exponent = set1<Packet>(FastLogisticConstants<Scalar>::kMinNormalExponent);
-  const Packet subnormal_pow2 = ei::pcmp_lt(e.exponent, min_exponent);
-  // 2^k where it is normal, else 0 (then 1 - q = 1 exactly, in every rounding mode).
-  const Packet p = ei::pandnot(pow2(ei::pmax(e.exponent, min_exponent)), subnormal_pow2);
-  const Packet positive = ei::pmul(x, ei::psub(one, ei::pmul(m_r, p)));
+  const Pow2Scale<Packet> scale(e.exponent);
+  const Packet positive = ei::pmul(x, ei::psub(one, scale.small_term(m_r)));
   // x <= 0: (x*m*R) * 2^k; x = -inf stands in as -kMaxArg (-0 then, not -inf * 0).
   const Packet x_m_r = ei::pmul(ei::pmax(x, ei::pnegate(max_arg)), m_r);
-  const Packet nonpositive = ei::pcmp_le(x, zero);
-  const Packet tiny = ei::pand(nonpositive, subnormal_pow2);
-  const Packet negative_side =
-      ei::predux_any(tiny) ? scale_by_pow2(x_m_r, e.exponent) : ei::pmul(x_m_r, p);
-  const Packet result = ei::pselect(nonpositive, negative_side, positive);
+  const Packet result =
+      select_le(x, zero, scale.apply(x_m_r, ei::pcmp_le(x, zero)), positive);
   if constexpr (std::is_same_v<Scalar, float>) {
     // Near 0, q = m*R sits just below 1/2 after four roundings near powers of two (up to 4 ULP
     // of q); the series form rounds twice.
