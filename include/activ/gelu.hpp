@@ -21,8 +21,14 @@ namespace activ {
 ///                 fast float 40, double 60 (Eigen's units)
 template <Tier T>
 struct BasicGelu : detail::UnaryFunctor<BasicGelu<T>> {
+  /// For 16-bit lanes (unary_functor.hpp): gelu(x) = x + gelu(-x) (Phi(x) + Phi(-x) = 1), and
+  /// gelu(x) = x/2 + x²/sqrt(2 pi) + O(x⁴).
+  static constexpr detail::Reflection kReflection = detail::Reflection::x_plus;
+  BasicGelu<Tier::precise> double_evaluator() const { return {}; }
+  static constexpr double quadratic_coefficient() { return 0.39894228040143268; }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::gelu<T>(x));
   }
 };

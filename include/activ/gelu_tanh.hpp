@@ -23,8 +23,14 @@ namespace activ {
 /// Cost:           precise float 40, double 155; fast float 40, double 55 (Eigen's units)
 template <Tier T>
 struct BasicGeluTanh : detail::UnaryFunctor<BasicGeluTanh<T>> {
+  /// For 16-bit lanes (unary_functor.hpp): f(x) = x + f(-x) (tanh is odd), and
+  /// f(x) = x/2 + x²·sqrt(2/pi)/2 + O(x⁴).
+  static constexpr detail::Reflection kReflection = detail::Reflection::x_plus;
+  BasicGeluTanh<Tier::precise> double_evaluator() const { return {}; }
+  static constexpr double quadratic_coefficient() { return 0.39894228040143268; }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::gelu_tanh<T>(x));
   }
 };

@@ -15,6 +15,8 @@
 
 #include <Eigen/Core>
 
+#include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include "activ/detail/glu/dense.hpp"
@@ -38,6 +40,10 @@ namespace activ {
 /// a scalar operator(), a packetOp, and an Eigen::internal::functor_traits specialization;
 /// without PacketAccess there, Eigen runs the GLU one scalar at a time. ValueOp is the identity
 /// for every variant except swiglu_oai.
+///
+/// With 16-bit lanes (Eigen::bfloat16, Eigen::half), value and gate are widened to float, the
+/// product is formed in float and rounded once to 16 bits, correctly (detail/math/storage16.hpp):
+/// the gate is never rounded to 16 bits on its own.
 template <class Gate, class ValueOp = Identity>
 struct GLU {
   Gate gate{};
@@ -45,11 +51,62 @@ struct GLU {
 
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& v, const Scalar& g) const {
-    return value_op(v) * gate(g);
+    if constexpr (detail::is_storage16_v<Scalar>) {
+      return detail::apply16_scalar<kMaxUlp16>(float_kernel(), exact16(), v, g);
+    } else {
+      return value_op(v) * gate(g);
+    }
   }
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& v, const Packet& g) const {
-    return Eigen::internal::pmul(value_op.packetOp(v), gate.packetOp(g));
+    if constexpr (detail::is_storage16_v<detail::scalar_of<Packet>>) {
+      return detail::apply16<kMaxUlp16>(float_kernel(), exact16(), v, g);
+    } else {
+      return Eigen::internal::pmul(value_op.packetOp(v), gate.packetOp(g));
+    }
+  }
+
+ private:
+  // The float product's bound: the gate's, one rounding of the product, one of the value.
+  static constexpr int kMaxUlp16 = detail::float_max_ulp<Gate>::value + 2;
+
+  // The product in float. Where Gate(g) is below the smallest normal float (0 included) its
+  // relative error is unbounded, and value·Gate(g) may still be a 16-bit number: those lanes take
+  // the double evaluation too (an exact gate, relu or the identity, never needs it).
+  auto float_kernel() const {
+    return [this](const auto& v, const auto& g) {
+      namespace ei = Eigen::internal;
+      using PacketF = std::decay_t<decltype(v)>;
+      const PacketF gate_value = gate.packetOp(g);
+      const PacketF product = ei::pmul(value_op.packetOp(v), gate_value);
+      if constexpr (std::is_same_v<Gate, Relu> || std::is_same_v<Gate, Identity>) {
+        return detail::within_bound(product);
+      } else {
+        const PacketF tiny = ei::pset1<PacketF>(std::numeric_limits<float>::min());
+        return detail::Float16Result<PacketF>{product, ei::pcmp_lt(ei::pabs(gate_value), tiny)};
+      }
+    };
+  }
+  // The product again in double, the value transform as float computes it (it is part of the
+  // function, like PyTorch's x_linear + 1): ValueOp(v)·Gate(g) as a double word.
+  auto exact16() const {
+    return [this](double v, double g) {
+      const double value = static_cast<double>(value_op(static_cast<float>(v)));
+      detail::DoubleWord16 gate_value{0.0, 0.0};
+      if constexpr (std::is_base_of_v<detail::UnaryFunctor<Gate>, Gate>) {
+        gate_value = gate.exact16()(g);
+      } else {
+        gate_value.hi = static_cast<double>(gate(g));
+      }
+      const double hi = value * gate_value.hi;
+      double lo = value * gate_value.lo;
+      // Only lo's sign matters where it is this small: keep it from underflowing to 0.
+      if (lo == 0 && gate_value.lo != 0 && value != 0) {
+        const double tiny = std::numeric_limits<double>::denorm_min();
+        lo = (value > 0) == (gate_value.lo > 0) ? tiny : -tiny;
+      }
+      return detail::DoubleWord16{hi, std::fma(value, gate_value.hi, -hi) + lo};
+    };
   }
 };
 

@@ -15,7 +15,7 @@ namespace activ {
 /// Cost:           float 0, double 0
 struct Identity : detail::UnaryFunctor<Identity> {
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return x;
   }
 };

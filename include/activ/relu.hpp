@@ -15,7 +15,7 @@ namespace activ {
 /// Cost:           float 2, double 2 (Eigen's units: a compare and a blend)
 struct Relu : detail::UnaryFunctor<Relu> {
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     const Packet zero = Eigen::internal::pzero(x);
     return detail::select_le(x, zero, zero, x);
   }

@@ -19,8 +19,12 @@ namespace activ {
 /// Cost:           precise float 20, double 60; fast float 25, double 35 (Eigen's units)
 template <Tier T>
 struct BasicSigmoid : detail::UnaryFunctor<BasicSigmoid<T>> {
+  /// For 16-bit lanes (unary_functor.hpp): sigmoid(x) = 1 - sigmoid(-x).
+  static constexpr detail::Reflection kReflection = detail::Reflection::one_minus;
+  BasicSigmoid<Tier::precise> double_evaluator() const { return {}; }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::sigmoid<T>(x));
   }
 };

@@ -19,8 +19,14 @@ namespace activ {
 /// Cost:           precise float 20, double 65; fast float 26, double 36 (Eigen's units)
 template <Tier T>
 struct BasicSilu : detail::UnaryFunctor<BasicSilu<T>> {
+  /// For 16-bit lanes (unary_functor.hpp): silu(x) = x + silu(-x) (sigmoid(x) + sigmoid(-x) =
+  /// 1), and silu(x) = x/2 + x²/4 + O(x⁴).
+  static constexpr detail::Reflection kReflection = detail::Reflection::x_plus;
+  BasicSilu<Tier::precise> double_evaluator() const { return {}; }
+  static constexpr double quadratic_coefficient() { return 0.25; }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::silu<T>(x));
   }
 };

@@ -27,8 +27,16 @@ struct BasicSwish : detail::UnaryFunctor<BasicSwish<T>> {
   BasicSwish() = default;
   explicit BasicSwish(double beta_) : beta(beta_) {}
 
+  /// For 16-bit lanes (unary_functor.hpp): the precise tier with beta as the float kernel uses
+  /// it, swish(x) = x + swish(-x), and swish(x) = x/2 + beta·x²/4 + O(x⁴).
+  static constexpr detail::Reflection kReflection = detail::Reflection::x_plus;
+  BasicSwish<Tier::precise> double_evaluator() const {
+    return BasicSwish<Tier::precise>(double(beta.as_float));
+  }
+  double quadratic_coefficient() const { return beta.value / 4; }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::swish<T>(x, beta));
   }
 };

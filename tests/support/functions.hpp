@@ -25,12 +25,14 @@ struct WithReference {
   static constexpr bool kFast = false;
   template <class T>
   static T reference(T x) {
-    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>);
     if constexpr (std::is_same_v<T, float>) {
       return round_to_float(Fn::template libm<float>(double(x)),
                             [x] { return Fn::template mpfr<float>(x); });
-    } else {
+    } else if constexpr (std::is_same_v<T, double>) {
       return Fn::template mpfr<double>(x);
+    } else {  // bfloat16, half: computed in float (float parameters), rounded once to T
+      return round_to_16<T>(Fn::template libm<float>(double(x)),
+                            [x] { return Fn::template mpfr<T>(double(x)); });
     }
   }
 };
@@ -92,7 +94,8 @@ template <class Derived>
 struct SwishReferences : WithReference<Derived> {
   template <class T>
   static double beta_at() {
-    return double(T(Derived::beta()));
+    using Parameter = std::conditional_t<sizeof(T) == 2, float, T>;  // 16-bit types compute in float
+    return double(Parameter(Derived::beta()));
   }
   template <class T, class R = double>
   static R libm(R x) {

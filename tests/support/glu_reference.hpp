@@ -63,6 +63,28 @@ class MpfrGateProduct {
   MpfrGateProduct& operator=(const MpfrGateProduct&) = delete;
 
   GateProduct operator()(Gate gate, double value, double g, double shift, double beta) {
+    GateProduct p{};
+    into_r(gate, value, g, shift, beta, p);
+    p.out = mpfr_get_d(r_, MPFR_RNDN);
+    return p;
+  }
+  // The same product rounded once to T (a 16-bit type too) instead of double. For g > 0 the
+  // sigmoid-type gates are 1 - ε or g·(1 - ε) with ε below any fixed precision for large g, and
+  // value·g may be a midpoint of T: the exact product then lies on the side of value·(-ε), as
+  // Gate(g) = g + Gate(-g) (gelu, gelu_tanh, silu, swish) and sigmoid(g) = 1 - sigmoid(-g) say.
+  template <class T>
+  T rounded(Gate gate, double value, double g, double shift, double beta) {
+    GateProduct p{};
+    into_r(gate, value, g, shift, beta, p);
+    const bool reflected = gate != Gate::relu && gate != Gate::identity;
+    const double v = value + shift;
+    const int tie_direction = reflected && g > 0 && v != 0 ? (v > 0 ? -1 : 1) : 0;
+    return mpfr_reference().rounded<T>(r_, tie_direction);
+  }
+
+ private:
+  // (value + shift)·Gate(g) into r_; Gate(g) rounded to double into p.
+  void into_r(Gate gate, double value, double g, double shift, double beta, GateProduct& p) {
     MpfrReference& mpfr = mpfr_reference();
     mpfr_set_d(gate_, g, MPFR_RNDN);
     switch (gate) {
@@ -74,25 +96,29 @@ class MpfrGateProduct {
       case Gate::sigmoid: mpfr.sigmoid_into(r_, gate_); break;
       case Gate::identity: mpfr_set(r_, gate_, MPFR_RNDN); break;
     }
-    GateProduct p{};
     p.gate = mpfr_get_d(r_, MPFR_RNDN);
     p.gate_underflows = !mpfr_zero_p(r_) && std::fabs(p.gate) < std::numeric_limits<double>::min();
     mpfr_set_d(value_, value, MPFR_RNDN);
     // Rounds only where |value| < 2^-107, at 2^-160 relative. Skipped for 0: -0 + 0 is +0.
     if (shift != 0) mpfr_add_d(value_, value_, shift, MPFR_RNDN);
     mpfr_mul(r_, r_, value_, MPFR_RNDN);
-    p.out = mpfr_get_d(r_, MPFR_RNDN);
-    return p;
   }
 
- private:
   mpfr_t value_, gate_, r_;
 };
 
 // The calling thread's evaluator.
-inline GateProduct mpfr_gate_product(Gate gate, double value, double g, double shift, double beta) {
+inline MpfrGateProduct& mpfr_gate_evaluator() {
   thread_local MpfrGateProduct instance;
-  return instance(gate, value, g, shift, beta);
+  return instance;
+}
+inline GateProduct mpfr_gate_product(Gate gate, double value, double g, double shift, double beta) {
+  return mpfr_gate_evaluator()(gate, value, g, shift, beta);
+}
+// (value + shift)·Gate(g) in MPFR rounded once to T.
+template <class T>
+T mpfr_gate_product_rounded(Gate gate, double value, double g, double shift, double beta) {
+  return mpfr_gate_evaluator().template rounded<T>(gate, value, g, shift, beta);
 }
 
 // GPT-OSS's clamps, in the order of its reference code: gate = min(gate, limit), value =

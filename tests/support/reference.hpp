@@ -11,7 +11,11 @@
 
 #include <mpfr.h>
 
+#include <Eigen/Core>  // Eigen::bfloat16, Eigen::half
+
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -162,17 +166,44 @@ class MpfrReference {
     mpfr_mul(r, r, x, MPFR_RNDN);
   }
 
- private:
-  // mpfr_get_flt and mpfr_get_d round correctly into the subnormal range as well.
+  // r rounded once to T. mpfr_get_flt and mpfr_get_d round correctly into the subnormal range as
+  // well; a 16-bit type goes through rounded16.
   template <class T>
-  static T rounded(const mpfr_t r) {
+  T rounded(const mpfr_t r, int tie_direction = 0) {
     if constexpr (std::is_same_v<T, float>) {
       return mpfr_get_flt(r, MPFR_RNDN);
-    } else {
+    } else if constexpr (std::is_same_v<T, double>) {
       return mpfr_get_d(r, MPFR_RNDN);
+    } else {
+      return rounded16<T>(r, tie_direction);
     }
   }
 
+  // r rounded to nearest even in a 16-bit format T (Eigen::bfloat16, Eigen::half) with
+  // numeric_limits<T>::digits significand bits: r scaled by 2^-q, rounded to an integer (MPFR_RNDN
+  // is ties to even) and scaled back, q the exponent of T's ULP in r's binade, or of its smallest
+  // subnormal below the normal range; beyond T's largest finite value, ±inf. tie_direction (±1)
+  // says on which side of r the exact value lies where r itself is a midpoint of T (a value r's
+  // precision could not separate from one); 0: r is exact, ties go to even.
+  template <class T>
+  T rounded16(const mpfr_t r, int tie_direction) {
+    using L = std::numeric_limits<T>;
+    if (mpfr_zero_p(r)) return T(mpfr_signbit(r) ? -0.0f : 0.0f);
+    const long subnormal_quantum = std::ilogb(double(L::denorm_min()));
+    // r is in [2^(e-1), 2^e), e = mpfr_get_exp(r)
+    const long q = std::max(long(mpfr_get_exp(r)) - L::digits, subnormal_quantum);
+    mpfr_mul_2si(t_, r, -q, MPFR_RNDN);  // exact
+    const mpfr_rnd_t mode = tie_direction == 0 ? MPFR_RNDN : tie_direction > 0 ? MPFR_RNDU : MPFR_RNDD;
+    mpfr_mul_2ui(u_, t_, 1, MPFR_RNDN);
+    const bool tie = mpfr_integer_p(u_) && !mpfr_integer_p(t_);
+    mpfr_rint(t_, t_, tie ? mode : MPFR_RNDN);
+    mpfr_mul_2si(t_, t_, q, MPFR_RNDN);
+    const double v = mpfr_get_d(t_, MPFR_RNDN);  // exact: a few bits
+    if (std::fabs(v) > double(L::max())) return T(v > 0 ? HUGE_VALF : -HUGE_VALF);
+    return T(static_cast<float>(v));  // exact
+  }
+
+ private:
   mpfr_t x_, t_, u_, r_;
   mpfr_t cubic_;  // the double nearest to 0.044715, exactly
 };
@@ -197,6 +228,34 @@ float round_to_float(double v, Exact exact) {
   if (!std::isfinite(neighbour)) return f;
   const double boundary = (double(f) + double(neighbour)) / 2;  // exact in double
   return std::fabs(v - boundary) <= std::fabs(v) * 0x1p-40 ? exact() : f;
+}
+
+// Rounds v, a double approximation of f(x) with relative error below 2^-44 (the ref:: functions
+// on float arguments), to the nearest value of the 16-bit type T, as round_to_float does for
+// float: the nearer of the two T values around v, unless v is within 2^-40·|v| of their midpoint,
+// where exact() (MPFR, rounded to T) decides.
+template <class T, class Exact>
+T round_to_16(double v, Exact exact) {
+  if (!std::isfinite(v)) return T(static_cast<float>(v));
+  using L = std::numeric_limits<T>;
+  if (std::fabs(v) > double(L::max())) {
+    // Beyond the largest finite value: inf from its midpoint with the next binade on.
+    const double top = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
+    if (std::fabs(std::fabs(v) - top) <= std::fabs(v) * 0x1p-40) return exact();
+    return std::fabs(v) >= top ? T(v > 0 ? HUGE_VALF : -HUGE_VALF) : T(v > 0 ? L::max() : L::lowest());
+  }
+  // The two T values around v: c, within a T ULP of v, and its neighbour on v's side.
+  const T c = T(static_cast<float>(v));
+  const double dc = double(static_cast<float>(c));
+  if (dc == v) return c;
+  const auto bits = Eigen::numext::bit_cast<std::uint16_t>(c);
+  const T n = dc == 0 ? T(v > 0 ? L::denorm_min() : -L::denorm_min())
+                      : Eigen::numext::bit_cast<T>(static_cast<std::uint16_t>(
+                            std::fabs(v) > std::fabs(dc) ? bits + 1 : bits - 1));
+  const double dn = double(static_cast<float>(n));
+  const double midpoint = (dc + dn) / 2;  // exact in double
+  if (std::fabs(v - midpoint) <= std::fabs(v) * 0x1p-40) return exact();
+  return std::fabs(v - dc) < std::fabs(v - dn) ? c : n;
 }
 
 }  // namespace activ_test

@@ -1,17 +1,20 @@
 // The scalar types activ computes in, in one place: the trait the functors and free functions
-// check, and the list their error message prints. To add a type (bfloat16, half), extend both.
+// check, and the list their error message prints. To add a type, extend both.
 #pragma once
+
+#include <Eigen/Core>
 
 #include <type_traits>
 
-#define ACTIV_DETAIL_SUPPORTED_SCALARS "float and double"
+#define ACTIV_DETAIL_SUPPORTED_SCALARS "float, double, Eigen::bfloat16 and Eigen::half"
 
 namespace activ {
 namespace detail {
 
 template <class Scalar>
 inline constexpr bool is_supported_scalar_v =
-    std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double>;
+    std::is_same_v<Scalar, float> || std::is_same_v<Scalar, double> ||
+    std::is_same_v<Scalar, Eigen::bfloat16> || std::is_same_v<Scalar, Eigen::half>;
 
 /// Fails the compilation with one clear message unless Scalar is supported, and returns whether
 /// it is. Callers branch on the result with `if constexpr`, so that an unsupported type stops

@@ -1,29 +1,76 @@
 // The shape every activ activation functor shares.
 //
 // A functor derives from UnaryFunctor<Self> and defines `template <class Packet> Packet
-// packetOp(const Packet&) const`. UnaryFunctor supplies the scalar operator(), which runs that
-// same packetOp on a broadcast packet and takes lane 0, so Eigen's scalar path (loop tails,
-// strided access, unaligned heads) and its vectorized path perform identical arithmetic.
+// kernel(const Packet&) const` for float and double packets. UnaryFunctor supplies what Eigen
+// calls: packetOp, the kernel itself on float and double packets and, on 16-bit packets
+// (bfloat16, half), the kernel on the lanes widened to float, rounded once to 16 bits
+// (storage16.hpp); and the scalar operator(), which runs the same packet arithmetic on a
+// broadcast packet and takes lane 0, so Eigen's scalar path (loop tails, strided access,
+// unaligned heads) and its vectorized path give the same bits.
 #pragma once
 
+#include <type_traits>
+
 #include "activ/detail/math/scalar_path.hpp"
+#include "activ/detail/math/storage16.hpp"
+#include "activ/detail/math/tier.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
 
 namespace activ {
 namespace detail {
 
+/// The float bound, in ULPs, of a functor's kernel, which the rounding of 16-bit results relies
+/// on (storage16.hpp): 1 for the precise tier and for the exact functors, 4 for the fast tier.
+template <class F>
+struct float_max_ulp : std::integral_constant<int, 1> {};
+template <template <Tier> class F, Tier T>
+struct float_max_ulp<F<T>> : std::integral_constant<int, T == Tier::fast ? 4 : 1> {};
+
 template <class Self>
 struct UnaryFunctor {
-  template <class Scalar>
-  EIGEN_STRONG_INLINE Scalar operator()(const Scalar& x) const {
-    if constexpr (check_scalar<Scalar>()) {
-      const Self& self = static_cast<const Self&>(*this);
-      return via_packet(x, [&self](const auto& p) { return self.packetOp(p); });
+  /// Eigen's packet entry: Self::kernel on float and double packets; on 16-bit packets, the
+  /// kernel in float, rounded to 16 bits correctly.
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
+    if constexpr (is_storage16_v<scalar_of<Packet>>) {
+      return apply16<float_max_ulp<Self>::value>(float_kernel(), self().exact16(), x);
     } else {
-      return x;
+      return self().kernel(x);
     }
   }
+
+  template <class Scalar>
+  EIGEN_STRONG_INLINE Scalar operator()(const Scalar& x) const {
+    if constexpr (!check_scalar<Scalar>()) {
+      return x;
+    } else if constexpr (is_storage16_v<Scalar>) {
+      return apply16_scalar<float_max_ulp<Self>::value>(float_kernel(), self().exact16(), x);
+    } else {
+      return via_packet(x, [this](const auto& p) { return self().kernel(p); });
+    }
+  }
+
+  /// The shape of f that its double evaluation uses (storage16.hpp's exact_in_double): a
+  /// symmetry, and c in f(x) = x/2 + c·x² + ... near 0 (0: not of that form).
+  static constexpr Reflection kReflection = Reflection::none;
+  static constexpr double quadratic_coefficient() { return 0.0; }
+  /// The functor that evaluates a 16-bit lane in double: the precise tier's (its double bound,
+  /// 2 ULP, decides roundings that the fast tier's 4 could not), with the parameters the float
+  /// kernel uses (rounded to float). Tiered and parametrized functors override it.
+  const Self& double_evaluator() const { return self(); }
+
+  /// The kernel on float packets (16-bit inputs compute in float) ...
+  auto float_kernel() const {
+    return [this](const auto& p) { return within_bound(self().kernel(p)); };
+  }
+  /// ... and the same function of one double, for the lanes whose float result may misround.
+  auto exact16() const {
+    return [this](double x) { return exact_in_double(self().double_evaluator(), x); };
+  }
+
+ private:
+  const Self& self() const { return static_cast<const Self&>(*this); }
 };
 
 /// The body of every element-wise free function: x.unaryExpr(f), a lazy expression, for a

@@ -16,6 +16,7 @@
 #include "activ/detail/math/logistic.hpp"
 #include "activ/detail/math/parameter.hpp"
 #include "activ/detail/unary_functor.hpp"
+#include "activ/swish.hpp"
 
 namespace activ {
 namespace detail {
@@ -31,8 +32,16 @@ struct oai_gate : UnaryFunctor<oai_gate<T>> {
   oai_gate() = default;
   oai_gate(double alpha_, double limit_) : alpha(alpha_), limit(limit_) {}
 
+  /// For 16-bit lanes (unary_functor.hpp): the precise swish's double evaluation at
+  /// min(g, limit), the parameters as the float kernel uses them.
+  auto exact16() const {
+    return [alpha_ = double(alpha.as_float), limit_ = double(limit.as_float)](double g) {
+      return exact_in_double(BasicSwish<Tier::precise>(alpha_), g < limit_ || g != g ? g : limit_);
+    };
+  }
+
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& g) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& g) const {
     const Packet clamped = min_keep_nan(g, set1<Packet>(limit.in<scalar_of<Packet>>()));
     return nan_passthrough(clamped, swish<T>(clamped, alpha));
   }
@@ -45,7 +54,7 @@ struct oai_value : UnaryFunctor<oai_value> {
   explicit oai_value(double limit_) : limit(limit_) {}
 
   template <class Packet>
-  EIGEN_STRONG_INLINE Packet packetOp(const Packet& v) const {
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& v) const {
     using Scalar = scalar_of<Packet>;
     const Packet bound = set1<Packet>(limit.in<Scalar>());
     const Packet clamped = min_keep_nan(max_keep_nan(v, ei::pnegate(bound)), bound);

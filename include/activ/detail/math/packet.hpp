@@ -226,6 +226,15 @@ struct widening {
   static constexpr Widening kind = Widening::kGeneric;
 };
 
+/// How a 16-bit packet (Eigen::bfloat16, Eigen::half lanes) converts to a float packet natively
+/// (storage16.hpp): not at all (kGeneric: each lane takes the scalar path) or the whole packet
+/// into one float packet of as many lanes (kWhole: static widen / narrow, narrow rounding to
+/// nearest even in every rounding mode). Specialized per instruction set under arch/.
+template <class Packet16>
+struct widening16 {
+  static constexpr Widening kind = Widening::kGeneric;
+};
+
 }  // namespace detail
 }  // namespace activ
 

@@ -23,13 +23,18 @@ struct narrowest_packet<Packet, Packet> {
   using type = Packet;
 };
 
+/// The narrowest packet of Scalar's packet family: the packet of the scalar path.
+template <class Scalar>
+using narrowest_packet_of =
+    typename narrowest_packet<typename ei::packet_traits<Scalar>::type>::type;
+
 /// Runs a packet kernel on one scalar: broadcast, evaluate, take lane 0. The scalar path of every
 /// functor goes through this, so it performs exactly the arithmetic of the vectorized path: every
 /// packet width of a build uses the same operations per lane (fused or unfused multiply-add alike,
 /// and a correctly rounded 2^k scaling), so the narrowest packet, the cheapest, is used.
 template <class Scalar, class Kernel>
 EIGEN_STRONG_INLINE Scalar via_packet(const Scalar& x, const Kernel& kernel) {
-  using Packet = typename narrowest_packet<typename ei::packet_traits<Scalar>::type>::type;
+  using Packet = narrowest_packet_of<Scalar>;
   return ei::pfirst(kernel(ei::pset1<Packet>(x)));
 }
 #if defined(__GNUC__) && !defined(__clang__)

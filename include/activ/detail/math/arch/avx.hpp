@@ -50,6 +50,34 @@ EIGEN_STRONG_INLINE ei::Packet8f pow2_from_biased<ei::Packet8f>(const ei::Packet
 }
 #endif
 
+// 16-bit lanes, narrowing to nearest even whatever the rounding mode: bfloat16 by Eigen's integer
+// rounding; half by F16C's vcvtph2ps / vcvtps2ph where the target has it (Eigen 3.4 would take
+// its software conversion under GCC, arch/avx512.hpp says why), else Eigen's software one.
+template <>
+struct widening16<ei::Packet8bf> {
+  static constexpr Widening kind = Widening::kWhole;
+  static EIGEN_STRONG_INLINE ei::Packet8f widen(const ei::Packet8bf& x) { return ei::Bf16ToF32(x); }
+  static EIGEN_STRONG_INLINE ei::Packet8bf narrow(const ei::Packet8f& x) { return ei::F32ToBf16(x); }
+};
+template <>
+struct widening16<ei::Packet8h> {
+  static constexpr Widening kind = Widening::kWhole;
+  static EIGEN_STRONG_INLINE ei::Packet8f widen(const ei::Packet8h& x) {
+#if defined(__F16C__)
+    return _mm256_cvtph_ps(x);
+#else
+    return ei::half2float(x);
+#endif
+  }
+  static EIGEN_STRONG_INLINE ei::Packet8h narrow(const ei::Packet8f& x) {
+#if defined(__F16C__)
+    return _mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+#else
+    return ei::float2half(x);
+#endif
+  }
+};
+
 template <>
 struct widening<ei::Packet8f> {
   static constexpr Widening kind = Widening::kHalves;

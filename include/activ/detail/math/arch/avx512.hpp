@@ -101,6 +101,27 @@ EIGEN_STRONG_INLINE ei::Packet16f pow2_from_biased<ei::Packet16f>(const ei::Pack
       _mm512_maskz_slli_epi32(__mmask16(0xFFFF), _mm512_castps_si512(s), 23));
 }
 
+// 16-bit lanes, narrowing to nearest even whatever the rounding mode: bfloat16 by Eigen's integer
+// rounding; half by AVX-512F's vcvtph2ps / vcvtps2ph directly, because Eigen 3.4 takes its
+// software conversion under GCC (its EIGEN_HAS_FP16_C test needs EIGEN_COMP_CLANG undefined,
+// and Macros.h always defines it), ten times slower than the whole kernel.
+template <>
+struct widening16<ei::Packet16bf> {
+  static constexpr Widening kind = Widening::kWhole;
+  static EIGEN_STRONG_INLINE ei::Packet16f widen(const ei::Packet16bf& x) { return ei::Bf16ToF32(x); }
+  static EIGEN_STRONG_INLINE ei::Packet16bf narrow(const ei::Packet16f& x) { return ei::F32ToBf16(x); }
+};
+template <>
+struct widening16<ei::Packet16h> {
+  static constexpr Widening kind = Widening::kWhole;
+  static EIGEN_STRONG_INLINE ei::Packet16f widen(const ei::Packet16h& x) {
+    return _mm512_cvtph_ps(x);
+  }
+  static EIGEN_STRONG_INLINE ei::Packet16h narrow(const ei::Packet16f& x) {
+    return _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  }
+};
+
 template <>
 struct widening<ei::Packet16f> {
   static constexpr Widening kind = Widening::kHalves;

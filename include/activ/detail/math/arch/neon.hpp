@@ -70,6 +70,15 @@ EIGEN_STRONG_INLINE ei::Packet2d load_every_other<ei::Packet2d, double>(const do
   return lane ? v.val[1] : v.val[0];
 }
 
+// bfloat16 lanes (Eigen's Packet4bf): Eigen's conversions, narrowing by integer rounding to
+// nearest even (whatever the rounding mode).
+template <>
+struct widening16<ei::Packet4bf> {
+  static constexpr Widening kind = Widening::kWhole;
+  static EIGEN_STRONG_INLINE ei::Packet4f widen(const ei::Packet4bf& x) { return ei::Bf16ToF32(x); }
+  static EIGEN_STRONG_INLINE ei::Packet4bf narrow(const ei::Packet4f& x) { return ei::F32ToBf16(x); }
+};
+
 }  // namespace detail
 }  // namespace activ
 

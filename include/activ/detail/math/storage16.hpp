@@ -1,0 +1,239 @@
+// 16-bit lane types (Eigen::bfloat16, Eigen::half): computed in float, rounded once to 16 bits,
+// correctly.
+//
+// A function of 16-bit inputs is evaluated by the float kernel of its functor on the inputs
+// widened to float (exact), and the float result r is rounded to the nearest 16-bit value. That
+// is the correctly rounded result unless the exact value and r straddle a 16-bit midpoint: r is
+// within kMaxUlp float ULPs of the exact value (the kernel's bound), so only lanes whose interval
+// r ± (kMaxUlp + 1/2) ULP contains a midpoint can misround (may_misround). Those lanes, a few in
+// 10^4, are evaluated again in double and rounded from there (round_exact), which settles every
+// 16-bit input: the exhaustive tests check all 65 536 of each type.
+//
+// The packet path widens a 16-bit packet to one float packet where the instruction set converts
+// natively (widening16, specialized under arch/), and otherwise runs each lane through the scalar
+// path. Both paths take the same float result and the same decisions, lane by lane, so they give
+// the same bits.
+#pragma once
+
+#include "activ/detail/math/packet.hpp"
+#include "activ/detail/math/scalar_path.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <type_traits>
+
+namespace activ {
+namespace detail {
+
+template <class T>
+inline constexpr bool is_storage16_v =
+    std::is_same_v<T, Eigen::bfloat16> || std::is_same_v<T, Eigen::half>;
+
+/// A value as hi + lo, |lo| far below an ULP of hi (lo is 0 unless hi alone is not enough).
+struct DoubleWord16 {
+  double hi;
+  double lo;
+};
+
+/// The symmetry of a function that its double evaluation uses where f(x) is close to a simple
+/// number (exact_in_double): f(x) = x + f(-x) for the x·g(x) activations with g(x) + g(-x) = 1
+/// (gelu, gelu_tanh, silu, swish), f(x) = 1 - f(-x) for sigmoid.
+enum class Reflection { none, x_plus, one_minus };
+
+/// f(x) as a DoubleWord16, for a functor f whose scalar operator() takes double. Two places lose
+/// what decides a 16-bit rounding, because f(x) there is within 2^-53 of a number a product of
+/// 16-bit values can hit exactly (a 16-bit midpoint, in a GLU):
+///  - x > 1, where g(x) rounds to 1 in double (gelu beyond 8.3, silu beyond 37): f(x) = x + f(-x),
+///    f(-x) the small tail the kernels compute with full relative accuracy, summed exactly (x·g
+///    then the nearest double, the tail in lo);
+///  - x so small that g(x) rounds to exactly 1/2 (a subnormal bfloat16): f(x) = x/2 + c·x² + ...,
+///    c = f.quadratic_coefficient(), carried in lo.
+template <class F>
+DoubleWord16 exact_in_double(const F& f, double x) {
+  if constexpr (F::kReflection != Reflection::none) {
+    if (x > 1) {
+      const double base = F::kReflection == Reflection::x_plus ? x : 1.0;
+      double tail = F::kReflection == Reflection::x_plus ? f(-x) : -f(-x);
+      // Negative for every x > 0; where it underflows double (silu beyond x = 745), a stand-in of
+      // the same sign below anything that matters.
+      if (tail == 0 && x == x) tail = -std::numeric_limits<double>::denorm_min();
+      const double hi = base + tail;  // |tail| < base: Fast2Sum's error term is exact
+      return {hi, tail - (hi - base)};
+    }
+  }
+  const double value = f(x);
+  return {value, x != 0 && value == 0.5 * x ? f.quadratic_coefficient() * x * x : 0.0};
+}
+
+/// The S16 nearest hi + lo (ties to even, in every rounding mode): rounded to odd at float
+/// precision first (truncated toward zero, the last bit set if anything was dropped), then to
+/// nearest even by Eigen's conversion. Rounding to odd with at least two more bits than the target
+/// and then to nearest is one correct rounding (Boldo and Melquiond, 2008); float has 16 more bits
+/// than bfloat16 and 13 more than half, at every exponent they share.
+template <class S16>
+S16 round_exact(const DoubleWord16& v) {
+  if (!(std::fabs(v.hi) <= double(std::numeric_limits<float>::max()))) {
+    return S16(static_cast<float>(v.hi));  // NaN; beyond float (and beyond S16: inf)
+  }
+  float f = static_cast<float>(v.hi);  // within an ULP, in any rounding mode
+  // The sign of f - (hi + lo): f - hi is exact (f and hi are within a factor 2), and where it is
+  // not 0 it outweighs lo.
+  const double over = (double(f) - v.hi) - v.lo;
+  const double value_sign = v.hi != 0 ? v.hi : v.lo;
+  if (over != 0 && (over > 0) == (value_sign > 0)) f = std::nextafter(f, 0.0f);  // truncate
+  if (over != 0) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    bits |= 1;  // sticky: the value lies strictly between f and the next float away from 0
+    std::memcpy(&f, &bits, sizeof bits);
+  }
+  return S16(f);
+}
+
+/// The S16 NaN a float NaN r narrows to by dropping bits (sign, quiet bit and the top of the
+/// payload), so that a 16-bit NaN widened to float and passed through comes back bit for bit.
+template <class S16>
+S16 narrow_nan(float r) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &r, sizeof bits);
+  std::uint16_t out;
+  if constexpr (std::is_same_v<S16, Eigen::bfloat16>) {
+    out = static_cast<std::uint16_t>(bits >> 16);
+    if ((out & 0x7F) == 0) out |= 0x40;  // a payload only in the dropped bits: keep it a NaN
+  } else {
+    const std::uint32_t payload = (bits >> 13) & 0x3FF;
+    out = static_cast<std::uint16_t>(((bits >> 16) & 0x8000) | 0x7C00 | (payload ? payload : 0x200));
+  }
+  return Eigen::numext::bit_cast<S16>(out);
+}
+
+/// r rounded to S16 and back to float, lane-wise: the generic path, one lane at a time.
+template <class S16, class PacketF>
+EIGEN_STRONG_INLINE PacketF round_trip16(const PacketF& r) {
+  if constexpr (std::is_floating_point_v<PacketF>) {
+    return static_cast<float>(S16(r));
+  } else {
+    constexpr int kSize = ei::unpacket_traits<PacketF>::size;
+    EIGEN_ALIGN_MAX float lanes[kSize];
+    ei::pstore(lanes, r);
+    for (float& x : lanes) x = static_cast<float>(S16(x));
+    return ei::pload<PacketF>(lanes);
+  }
+}
+
+/// The lanes of a float result r, within kMaxUlp ULPs of the exact value, whose rounding to S16
+/// may differ from the exact value's, and the NaN lanes (all ones there): those where r ± reach
+/// round to different S16 values, reach covering kMaxUlp + 1/2 ULPs of r (a relative 2^-j, at
+/// least 2^(23-j) ULPs, and 8 subnormal ULPs near 0). round_trip rounds a float packet to S16 and
+/// back.
+template <int kMaxUlp, class PacketF, class RoundTrip>
+EIGEN_STRONG_INLINE PacketF may_misround(const PacketF& r, const RoundTrip& round_trip) {
+  static_assert(kMaxUlp >= 0 && kMaxUlp <= 7, "a reach of 2^-20 covers 7 ULPs at most");
+  constexpr float kRelative = kMaxUlp <= 1 ? 0x1p-22f : kMaxUlp <= 3 ? 0x1p-21f : 0x1p-20f;
+  const PacketF a = ei::pabs(r);
+  const PacketF reach = ei::pmax(ei::pmul(a, set1<PacketF>(kRelative)), set1<PacketF>(0x1p-146f));
+  // round_trip is monotonic, so low <= high, and they differ where a midpoint lies between.
+  return ei::pcmp_lt_or_nan(round_trip(ei::psub(a, reach)), round_trip(ei::padd(a, reach)));
+}
+
+/// Whether a mask lane (all ones or all zeros) is set.
+inline bool lane_set(float mask) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &mask, sizeof bits);
+  return bits != 0;
+}
+
+/// What a float kernel of a 16-bit function returns: its result, and the lanes where kMaxUlp does
+/// not bound its error (all ones; a GLU's gate that underflows float), which take the double
+/// evaluation as well.
+template <class PacketF>
+struct Float16Result {
+  PacketF value;
+  PacketF outside_bound;
+};
+/// A result whose bound holds in every lane (the element-wise functions).
+template <class PacketF>
+EIGEN_STRONG_INLINE Float16Result<PacketF> within_bound(const PacketF& value) {
+  return {value, ei::pzero(value)};
+}
+
+/// The S16 result of one lane: r, the float kernel's result, rounded to S16 unless it may
+/// misround or is outside the bound; there exact() (a DoubleWord16: the same function in double)
+/// rounded correctly.
+template <class S16, int kMaxUlp, class Exact>
+S16 finish16(float r, bool outside_bound, const Exact& exact) {
+  if (std::isnan(r)) return narrow_nan<S16>(r);
+  if (!outside_bound &&
+      !lane_set(may_misround<kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
+    return S16(r);
+  }
+  return round_exact<S16>(exact());
+}
+
+/// The scalar path of a 16-bit function: one value (or two: a GLU's value and gate) through the
+/// float kernel on the narrowest float packet, then finish16. Float(float packets...) returns a
+/// Float16Result, Exact(double...) a DoubleWord16, the same function in double.
+template <int kMaxUlp, class S16, class Float, class Exact, class... More>
+EIGEN_STRONG_INLINE S16 apply16_scalar(const Float& float_kernel, const Exact& exact, const S16& x,
+                                       const More&... more) {
+  using PacketF = narrowest_packet_of<float>;
+  const auto r = float_kernel(ei::pset1<PacketF>(static_cast<float>(x)),
+                              ei::pset1<PacketF>(static_cast<float>(more))...);
+  return finish16<S16, kMaxUlp>(ei::pfirst(r.value), lane_set(ei::pfirst(r.outside_bound)), [&] {
+    return exact(static_cast<double>(x), static_cast<double>(more)...);
+  });
+}
+
+/// The packet path: with a native conversion, the float kernel on the widened packet, narrowed,
+/// and the lanes that may misround (rare) again one at a time through finish16, which decides as
+/// may_misround did; without one, each lane through apply16_scalar.
+template <int kMaxUlp, class Packet16, class Float, class Exact, class... Packets16>
+EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exact,
+                                     const Packet16& x, const Packets16&... more) {
+  using S16 = scalar_of<Packet16>;
+  constexpr int kSize = ei::unpacket_traits<Packet16>::size;
+  using W = widening16<Packet16>;
+  constexpr std::size_t kInputs = 1 + sizeof...(more);
+  static_assert(kInputs <= 2, "one input (activations) or two (GLU)");
+  const Packet16 inputs[kInputs] = {x, more...};
+  EIGEN_ALIGN_MAX S16 in[kInputs][kSize], out[kSize];
+  if constexpr (W::kind == Widening::kWhole) {
+    const auto r = float_kernel(W::widen(x), W::widen(more)...);
+    const Packet16 rounded = W::narrow(r.value);
+    const auto flags = ei::por(
+        r.outside_bound,
+        may_misround<kMaxUlp>(r.value, [](const auto& y) { return W::widen(W::narrow(y)); }));
+    if (!ei::predux_any(flags)) return rounded;
+    EIGEN_ALIGN_MAX float results[kSize], outside[kSize], flag[kSize];
+    ei::pstore(out, rounded);
+    ei::pstore(results, r.value);
+    ei::pstore(outside, r.outside_bound);
+    ei::pstore(flag, flags);
+    for (std::size_t k = 0; k < kInputs; ++k) ei::pstore(in[k], inputs[k]);
+    for (int i = 0; i < kSize; ++i) {
+      if (!lane_set(flag[i])) continue;
+      out[i] = finish16<S16, kMaxUlp>(results[i], lane_set(outside[i]), [&] {
+        if constexpr (kInputs == 1) {
+          return exact(static_cast<double>(in[0][i]));
+        } else {
+          return exact(static_cast<double>(in[0][i]), static_cast<double>(in[1][i]));
+        }
+      });
+    }
+  } else {
+    for (std::size_t k = 0; k < kInputs; ++k) ei::pstore(in[k], inputs[k]);
+    for (int i = 0; i < kSize; ++i) {
+      if constexpr (kInputs == 1) {
+        out[i] = apply16_scalar<kMaxUlp>(float_kernel, exact, in[0][i]);
+      } else {
+        out[i] = apply16_scalar<kMaxUlp>(float_kernel, exact, in[0][i], in[1][i]);
+      }
+    }
+  }
+  return ei::pload<Packet16>(out);
+}
+
+}  // namespace detail
+}  // namespace activ
