@@ -10,6 +10,7 @@
 //    give another result, and checks activ does not.
 #include <activ/activ.hpp>
 #include <activ/glu.hpp>
+#include <activ/tensor.hpp>
 
 #include "support/function_lists.hpp"
 #include "support/glu_cases.hpp"
@@ -151,6 +152,61 @@ TEST(Storage16, SubnormalTiesFollowTheQuadraticTerm) {
   EXPECT_EQ(bits16(g[1]), 0x8002);  // -x/2 + x²·c: toward zero
   EXPECT_EQ(bits16(s[0]), 3);
   EXPECT_EQ(bits16(s[1]), 0x8002);
+}
+
+// Every kind of input a float user has: a Block, a strided Map, a row-major Matrix, a Tensor; and
+// every GLU form (the three layouts, two inputs, into()). Each element equals the functor's
+// scalar result for it.
+TEST(Storage16, EveryKindAndForm) {
+  using BF = Eigen::bfloat16;
+  using M = Eigen::Matrix<BF, Dynamic, Dynamic>;
+  using RowM = Eigen::Matrix<BF, Dynamic, Dynamic, Eigen::RowMajor>;
+  M m(7, 9);
+  for (Index j = 0; j < m.cols(); ++j)
+    for (Index i = 0; i < m.rows(); ++i) m(i, j) = BF(0.37f * float(i) - 0.61f * float(j) + 0.3f);
+  const activ::Gelu gelu;
+  const auto expect_each = [&](const auto& in, const auto& out, const char* what) {
+    ASSERT_EQ(in.rows(), out.rows());
+    ASSERT_EQ(in.cols(), out.cols());
+    for (Index i = 0; i < in.rows(); ++i)
+      for (Index j = 0; j < in.cols(); ++j)
+        EXPECT_EQ(bits16(out(i, j)), bits16(gelu(BF(in(i, j))))) << what << " (" << i << ", " << j << ")";
+  };
+  const M block = activ::gelu(m.block(1, 2, 5, 6));
+  expect_each(m.block(1, 2, 5, 6), block, "Block");
+  const Eigen::Map<const M, Eigen::Unaligned, Eigen::Stride<Dynamic, Dynamic>> strided(
+      m.data(), 3, 4, Eigen::Stride<Dynamic, Dynamic>(14, 2));
+  const M from_map = activ::gelu(strided);
+  expect_each(strided, from_map, "strided Map");
+  const RowM row_major = m;
+  const RowM from_rows = activ::gelu(row_major);
+  expect_each(row_major, from_rows, "row-major");
+  Eigen::Tensor<BF, 2> t(3, 5);
+  for (Index i = 0; i < 3; ++i)
+    for (Index j = 0; j < 5; ++j) t(i, j) = m(i, j);
+  const Eigen::Tensor<BF, 2> tg = activ::gelu(t);
+  for (Index i = 0; i < 3; ++i)
+    for (Index j = 0; j < 5; ++j) EXPECT_EQ(bits16(tg(i, j)), bits16(gelu(t(i, j)))) << "Tensor";
+
+  // GLU: h of 7 x 8, d = 4, against GLU<Gelu>'s scalar operator() on the pairs of each layout.
+  const M h = m.leftCols(8);
+  const activ::GLU<activ::Gelu> glu;
+  const auto expect_glu = [&](const M& out, auto value_col, auto gate_col, const char* what) {
+    ASSERT_EQ(out.cols(), 4);
+    for (Index i = 0; i < h.rows(); ++i)
+      for (Index j = 0; j < 4; ++j)
+        EXPECT_EQ(bits16(out(i, j)), bits16(glu(h(i, value_col(j)), h(i, gate_col(j))))) << what;
+  };
+  expect_glu(activ::geglu(h), [](Index j) { return j; }, [](Index j) { return j + 4; }, "value_first");
+  expect_glu(activ::geglu(h, activ::gate_first), [](Index j) { return j + 4; },
+             [](Index j) { return j; }, "gate_first");
+  expect_glu(activ::geglu(h, activ::interleaved), [](Index j) { return 2 * j + 1; },
+             [](Index j) { return 2 * j; }, "interleaved");
+  expect_glu(activ::geglu(h.leftCols(4), h.rightCols(4)), [](Index j) { return j; },
+             [](Index j) { return j + 4; }, "two inputs");
+  M into(7, 4);
+  activ::geglu.into(into, h);
+  expect_glu(into, [](Index j) { return j; }, [](Index j) { return j + 4; }, "into");
 }
 
 // docs/design.md §7: the packet path where Eigen vectorizes the type, converting natively (one

@@ -12,7 +12,8 @@ namespace activ {
 /// The negative tail has full relative accuracy (gelu(-10) = -7.6e-23); results stay normal
 /// down to x ~ -13 (float) / -37.5 (double).
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once,
+///                 correctly: all 65 536 inputs of each checked, both tiers)
 /// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
 ///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
 ///                 on the whole real line, subnormal results in subnormal ULPs

@@ -14,7 +14,8 @@ namespace activ {
 /// identical x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)), which neither cancels for x << 0 nor
 /// overflows in x^3. 0.044715 is the double nearest to it, as frameworks evaluate the literal.
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once,
+///                 correctly: all 65 536 inputs of each checked, both tiers)
 /// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
 ///                 Tier::fast: float the precise tier's kernel (it is the faster one for
 ///                 float lanes), double 4 ULP;

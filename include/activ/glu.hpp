@@ -7,8 +7,10 @@
 //
 // Accuracy: float and double results are within 3 ULP of value·Gate(gate) computed exactly and
 // rounded once, whenever Gate(gate) is 0 or a normal number of the scalar type; reglu and
-// bilinear are exact products. Results are bit-identical across layouts, storage orders,
-// strides, offsets and sizes, and between the fused and two-input forms.
+// bilinear are exact products. Eigen::bfloat16 and Eigen::half results are value·Gate(gate)
+// correctly rounded to the 16-bit type, the product formed in float (both tiers). Results are
+// bit-identical across layouts, storage orders, strides, offsets and sizes, and between the fused
+// and two-input forms.
 #pragma once
 
 #include "activ/detail/config.hpp"  // first: the C++17 check

@@ -9,7 +9,7 @@ namespace activ {
 
 /// Identity: identity(x) = x.
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double, Eigen::bfloat16, Eigen::half
 /// Max error:      0 ULP (exact)
 /// Special values: every value, NaN and infinities included, passes through
 /// Cost:           float 0, double 0

@@ -9,7 +9,7 @@ namespace activ {
 
 /// ReLU: relu(x) = max(x, 0).
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double, Eigen::bfloat16, Eigen::half
 /// Max error:      0 ULP (exact) on the whole real line
 /// Special values: NaN -> NaN (as PyTorch), +inf -> +inf, -inf -> +0, +-0 -> +0
 /// Cost:           float 2, double 2 (Eigen's units: a compare and a blend)

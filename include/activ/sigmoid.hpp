@@ -11,7 +11,8 @@ namespace activ {
 /// Logistic sigmoid: sigmoid(x) = 1 / (1 + e^-x). The left tail keeps full relative accuracy
 /// (sigmoid(-100) = 3.7e-44, a float subnormal).
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once,
+///                 correctly: all 65 536 inputs of each checked, both tiers)
 /// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
 ///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
 ///                 on the whole real line, subnormal results in subnormal ULPs

@@ -11,7 +11,8 @@ namespace activ {
 /// SiLU (sigmoid-weighted linear unit): silu(x) = x * sigmoid(x); the same values as
 /// swish(x, 1).
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once,
+///                 correctly: all 65 536 inputs of each checked, both tiers)
 /// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked), double 2 ULP;
 ///                 Tier::fast: float 4 ULP (all 2^32 inputs checked), double 4 ULP;
 ///                 on the whole real line, subnormal results in subnormal ULPs

@@ -13,7 +13,8 @@ namespace activ {
 /// lane type once, when the functor is built (to nearest in every rounding mode); the bound is
 /// relative to that value. beta * x is formed exactly, so large |beta * x| costs no accuracy.
 ///
-/// Lane types:     float, double
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once,
+///                 correctly: all 65 536 inputs of each checked, both tiers)
 /// Max error:      Tier::precise: float 1 ULP (all 2^32 inputs checked at beta = 0.5, 1.702, 2),
 ///                 double 2 ULP; Tier::fast: float 4 ULP (the same sweep), double 4 ULP;
 ///                 on the whole real line for beta > 0, subnormal results in subnormal ULPs

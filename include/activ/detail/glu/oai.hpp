@@ -13,10 +13,11 @@
 // functor is built. A NaN input stays NaN, as torch.clamp propagates it.
 #pragma once
 
+#include <limits>
+
 #include "activ/detail/math/logistic.hpp"
 #include "activ/detail/math/parameter.hpp"
 #include "activ/detail/unary_functor.hpp"
-#include "activ/swish.hpp"
 
 namespace activ {
 namespace detail {
@@ -32,11 +33,16 @@ struct oai_gate : UnaryFunctor<oai_gate<T>> {
   oai_gate() = default;
   oai_gate(double alpha_, double limit_) : alpha(alpha_), limit(limit_) {}
 
-  /// For 16-bit lanes (unary_functor.hpp): the precise swish's double evaluation at
-  /// min(g, limit), the parameters as the float kernel uses them.
+  /// For 16-bit lanes (unary_functor.hpp): the precise tier's double evaluation at
+  /// min(g, limit), with no limit of its own, so that it is swish(., alpha) there, whose symmetry
+  /// (x + f(-x)) and quadratic term (alpha·x²/4) exact_in_double uses; the parameters as the float
+  /// kernel uses them.
+  static constexpr Reflection kReflection = Reflection::x_plus;
+  double quadratic_coefficient() const { return alpha.value / 4; }
   auto exact16() const {
     return [alpha_ = double(alpha.as_float), limit_ = double(limit.as_float)](double g) {
-      return exact_in_double(BasicSwish<Tier::precise>(alpha_), g < limit_ || g != g ? g : limit_);
+      const oai_gate<Tier::precise> swish(alpha_, std::numeric_limits<double>::infinity());
+      return exact_in_double(swish, g < limit_ || g != g ? g : limit_);
     };
   }
 

@@ -93,7 +93,7 @@ S16 round_exact(const DoubleWord16& v) {
 }
 
 /// The S16 NaN a float NaN r narrows to by dropping bits (sign, quiet bit and the top of the
-/// payload), so that a 16-bit NaN widened to float and passed through comes back bit for bit.
+/// payload): a NaN that a GLU's product carries from one of its inputs comes back as that input.
 template <class S16>
 S16 narrow_nan(float r) {
   std::uint32_t bits;
@@ -178,6 +178,11 @@ S16 finish16(float r, bool outside_bound, const Exact& exact) {
 template <int kMaxUlp, class S16, class Float, class Exact, class... More>
 EIGEN_STRONG_INLINE S16 apply16_scalar(const Float& float_kernel, const Exact& exact, const S16& x,
                                        const More&... more) {
+  // A function of one input returns a NaN input itself, bit for bit (F16C's widening would quiet
+  // a signaling NaN on the packet path).
+  if constexpr (sizeof...(more) == 0) {
+    if (Eigen::numext::isnan(x)) return x;
+  }
   using PacketF = narrowest_packet_of<float>;
   const auto r = float_kernel(ei::pset1<PacketF>(static_cast<float>(x)),
                               ei::pset1<PacketF>(static_cast<float>(more))...);
@@ -214,6 +219,10 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
     for (std::size_t k = 0; k < kInputs; ++k) ei::pstore(in[k], inputs[k]);
     for (int i = 0; i < kSize; ++i) {
       if (!lane_set(flag[i])) continue;
+      if (kInputs == 1 && Eigen::numext::isnan(in[0][i])) {  // as apply16_scalar
+        out[i] = in[0][i];
+        continue;
+      }
       out[i] = finish16<S16, kMaxUlp>(results[i], lane_set(outside[i]), [&] {
         if constexpr (kInputs == 1) {
           return exact(static_cast<double>(in[0][i]));
