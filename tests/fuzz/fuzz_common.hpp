@@ -35,7 +35,7 @@ namespace activ_fuzz {
 inline constexpr std::size_t kFeatures = std::size_t(1) << 14;
 
 // libFuzzer reads this section after every input (and clears it before the next): each nonzero
-// byte is a feature. One definition per target: each target is one translation unit.
+// byte is a feature. One array per translation unit (fuzz_glu has two): libFuzzer reads them all.
 __attribute__((used,
                section("__libfuzzer_extra_counters"))) static std::uint8_t g_features[kFeatures];
 
@@ -214,7 +214,9 @@ void expect_invalid_argument(Build build, const std::vector<std::string>& messag
 
 }  // namespace activ_fuzz
 
-// Every target (one translation unit each) skips, exit status 77, on a CPU without its ISA level.
+// Every target skips, exit status 77, on a CPU without its ISA level. Defined by the target's
+// first translation unit; a further one (fuzz_glu_fast.cpp) defines ACTIV_FUZZ_SECONDARY_UNIT.
+#ifndef ACTIV_FUZZ_SECONDARY_UNIT
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (const char* missing = activ_test::missing_cpu_feature()) {
     std::printf("SKIPPED: built for ISA level \"%s\", this CPU lacks %s\n", activ_test::kTestIsa,
@@ -223,3 +225,4 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   }
   return 0;
 }
+#endif

@@ -51,11 +51,14 @@ inline constexpr GluVariant kGluVariants[] = {
     {"activ::fast::swiglu_oai", Gate::swish, true, false},
 };
 
-/// visit(info, variant, params...) for each entry of kGluVariants: `variant` is the activ object
-/// (activ::geglu, ...), `params` the parameters it is called with (swiglu's beta; swiglu_oai's
-/// defaults).
+/// The number of precise variants at the front of kGluVariants; the fast tier's follow.
+inline constexpr int kPreciseGluVariants = 8;
+
+/// visit(info, variant, params...) for each precise entry of kGluVariants (the first
+/// kPreciseGluVariants): `variant` is the activ object (activ::geglu, ...), `params` the parameters
+/// it is called with (swiglu's beta; swiglu_oai's defaults).
 template <class Visit>
-void for_each_glu_variant(Visit visit) {
+void for_each_precise_glu_variant(Visit visit) {
   visit(kGluVariants[0], activ::geglu);
   visit(kGluVariants[1], activ::geglu_tanh);
   visit(kGluVariants[2], activ::swiglu);
@@ -64,12 +67,24 @@ void for_each_glu_variant(Visit visit) {
   visit(kGluVariants[5], activ::glu);
   visit(kGluVariants[6], activ::bilinear);
   visit(kGluVariants[7], activ::swiglu_oai);
+}
+
+/// The same for the fast tier's entries (those after the precise ones).
+template <class Visit>
+void for_each_fast_glu_variant(Visit visit) {
   visit(kGluVariants[8], activ::fast::geglu);
   visit(kGluVariants[9], activ::fast::geglu_tanh);
   visit(kGluVariants[10], activ::fast::swiglu);
   visit(kGluVariants[11], activ::fast::swiglu, kSwiGluBeta);
   visit(kGluVariants[12], activ::fast::glu);
   visit(kGluVariants[13], activ::fast::swiglu_oai);
+}
+
+/// Every entry of kGluVariants, in order.
+template <class Visit>
+void for_each_glu_variant(Visit visit) {
+  for_each_precise_glu_variant(visit);
+  for_each_fast_glu_variant(visit);
 }
 
 enum class Form { value_first, gate_first, interleaved, interleaved_row_major, two_input };
