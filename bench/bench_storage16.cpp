@@ -62,27 +62,39 @@ struct Gelu {
   static constexpr const char* name = "gelu";
   static constexpr int kInputs = 1;
   template <class X>
-  static auto lib(const X& x) { return activ::gelu(x); }
+  static auto lib(const X& x) {
+    return activ::gelu(x);
+  }
   template <class X>
-  static auto fast(const X& x) { return activ::fast::gelu(x); }
+  static auto fast(const X& x) {
+    return activ::fast::gelu(x);
+  }
   static float ref(float x) { return gelu_ref(x); }
 };
 struct Silu {
   static constexpr const char* name = "silu";
   static constexpr int kInputs = 1;
   template <class X>
-  static auto lib(const X& x) { return activ::silu(x); }
+  static auto lib(const X& x) {
+    return activ::silu(x);
+  }
   template <class X>
-  static auto fast(const X& x) { return activ::fast::silu(x); }
+  static auto fast(const X& x) {
+    return activ::fast::silu(x);
+  }
   static float ref(float x) { return silu_ref(x); }
 };
 struct Geglu {
   static constexpr const char* name = "geglu";
   static constexpr int kInputs = 2;
   template <class X>
-  static auto lib(const X& v, const X& g) { return activ::geglu(v, g); }
+  static auto lib(const X& v, const X& g) {
+    return activ::geglu(v, g);
+  }
   template <class X>
-  static auto fast(const X& v, const X& g) { return activ::fast::geglu(v, g); }
+  static auto fast(const X& v, const X& g) {
+    return activ::fast::geglu(v, g);
+  }
   static float ref(float v, float g) { return v * gelu_ref(g); }
 };
 

@@ -94,7 +94,8 @@ void expect_correctly_rounded_everywhere() {
     }
   }
   EXPECT_EQ(wrong, 0) << Fn::name() << "<" << type_name16<T>() << ">: inputs not correctly rounded";
-  EXPECT_EQ(path, 0) << Fn::name() << "<" << type_name16<T>() << ">: packet and scalar paths differ";
+  EXPECT_EQ(path, 0) << Fn::name() << "<" << type_name16<T>()
+                     << ">: packet and scalar paths differ";
 }
 
 template <class Fn>
@@ -170,7 +171,8 @@ TEST(Storage16, EveryKindAndForm) {
     ASSERT_EQ(in.cols(), out.cols());
     for (Index i = 0; i < in.rows(); ++i)
       for (Index j = 0; j < in.cols(); ++j)
-        EXPECT_EQ(bits16(out(i, j)), bits16(gelu(BF(in(i, j))))) << what << " (" << i << ", " << j << ")";
+        EXPECT_EQ(bits16(out(i, j)), bits16(gelu(BF(in(i, j)))))
+            << what << " (" << i << ", " << j << ")";
   };
   const M block = activ::gelu(m.block(1, 2, 5, 6));
   expect_each(m.block(1, 2, 5, 6), block, "Block");
@@ -197,16 +199,21 @@ TEST(Storage16, EveryKindAndForm) {
       for (Index j = 0; j < 4; ++j)
         EXPECT_EQ(bits16(out(i, j)), bits16(glu(h(i, value_col(j)), h(i, gate_col(j))))) << what;
   };
-  expect_glu(activ::geglu(h), [](Index j) { return j; }, [](Index j) { return j + 4; }, "value_first");
-  expect_glu(activ::geglu(h, activ::gate_first), [](Index j) { return j + 4; },
-             [](Index j) { return j; }, "gate_first");
-  expect_glu(activ::geglu(h, activ::interleaved), [](Index j) { return 2 * j + 1; },
-             [](Index j) { return 2 * j; }, "interleaved");
-  expect_glu(activ::geglu(h.leftCols(4), h.rightCols(4)), [](Index j) { return j; },
-             [](Index j) { return j + 4; }, "two inputs");
+  expect_glu(
+      activ::geglu(h), [](Index j) { return j; }, [](Index j) { return j + 4; }, "value_first");
+  expect_glu(
+      activ::geglu(h, activ::gate_first), [](Index j) { return j + 4; }, [](Index j) { return j; },
+      "gate_first");
+  expect_glu(
+      activ::geglu(h, activ::interleaved), [](Index j) { return 2 * j + 1; },
+      [](Index j) { return 2 * j; }, "interleaved");
+  expect_glu(
+      activ::geglu(h.leftCols(4), h.rightCols(4)), [](Index j) { return j; },
+      [](Index j) { return j + 4; }, "two inputs");
   M into(7, 4);
   activ::geglu.into(into, h);
-  expect_glu(into, [](Index j) { return j; }, [](Index j) { return j + 4; }, "into");
+  expect_glu(
+      into, [](Index j) { return j; }, [](Index j) { return j + 4; }, "into");
 }
 
 // docs/design.md §7: the packet path where Eigen vectorizes the type, converting natively (one
@@ -221,8 +228,8 @@ void expect_packet_path() {
   EXPECT_EQ(kPacketAccess, kVectorized) << type_name16<T>();
   using Packet = typename Eigen::internal::packet_traits<T>::type;
   const bool native = activ::detail::widening16<Packet>::kind == activ::detail::Widening::kWhole;
-#if !defined(ACTIV_GENERIC_PACKET_PATH) && (defined(EIGEN_VECTORIZE_AVX) || \
-                                            (defined(EIGEN_VECTORIZE_NEON) && defined(__aarch64__)))
+#if !defined(ACTIV_GENERIC_PACKET_PATH) && \
+    (defined(EIGEN_VECTORIZE_AVX) || (defined(EIGEN_VECTORIZE_NEON) && defined(__aarch64__)))
   const bool expect_native = kVectorized;
 #else
   const bool expect_native = false;
@@ -254,9 +261,8 @@ T glu_reference16(const GluVariant& var, double beta, double limit, T value_in, 
     return T(static_cast<float>(v) * static_cast<float>(gate_limit(var.gate, g)));
   }
   const double product = v * gate_double(var.gate, g, beta);
-  return round_to_16<T>(product, [&] {
-    return mpfr_gate_product_rounded<T>(var.gate, v, g, 0.0, beta);
-  });
+  return round_to_16<T>(product,
+                        [&] { return mpfr_gate_product_rounded<T>(var.gate, v, g, 0.0, beta); });
 }
 
 // Values times every gate, through the two-input form (the packet path) and the scalar functor.
@@ -268,7 +274,8 @@ void expect_glu_correctly_rounded(bool& found_gate_rounding_difference) {
   for_each_glu_variant([&](const GluVariant& var, const auto& variant, auto... params) {
     for (const float vf : kValues) {
       const T value(vf);
-      const Eigen::Array<T, Dynamic, 1> values = Eigen::Array<T, Dynamic, 1>::Constant(65536, value);
+      const Eigen::Array<T, Dynamic, 1> values =
+          Eigen::Array<T, Dynamic, 1>::Constant(65536, value);
       const Eigen::Array<T, Dynamic, 1> out = variant(values, gates, params...);
       const auto f = variant.functor(params...);
       int wrong = 0;
@@ -285,8 +292,8 @@ void expect_glu_correctly_rounded(bool& found_gate_rounding_difference) {
         }
         // Rounding Gate(gate) to T before the product would give another result here.
         if (!var.exact && !var.oai && std::isfinite(double(static_cast<float>(g)))) {
-          const float gate16 = static_cast<float>(T(static_cast<float>(
-              gate_double(var.gate, double(static_cast<float>(g)), beta))));
+          const float gate16 = static_cast<float>(
+              T(static_cast<float>(gate_double(var.gate, double(static_cast<float>(g)), beta))));
           if (bits16(T(vf * gate16)) != bits16(want)) found_gate_rounding_difference = true;
         }
       }

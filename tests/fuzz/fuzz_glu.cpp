@@ -713,7 +713,7 @@ void run_call(const C& call, const Config& c, const std::vector<T>& pool) {
 template <class T>
 void run(const Config& c, const std::vector<T>& pool) {
   const auto visit = [&, id = kFirstVariant](const GluVariant&, const auto& variant,
-                                            auto... fixed) mutable {
+                                             auto... fixed) mutable {
     if (id++ != c.var_id) return;
     using Variant = std::decay_t<decltype(variant)>;
     if constexpr (std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>> ||

@@ -94,7 +94,8 @@ template <class Derived>
 struct SwishReferences : WithReference<Derived> {
   template <class T>
   static double beta_at() {
-    using Parameter = std::conditional_t<sizeof(T) == 2, float, T>;  // 16-bit types compute in float
+    using Parameter =
+        std::conditional_t<sizeof(T) == 2, float, T>;  // 16-bit types compute in float
     return double(Parameter(Derived::beta()));
   }
   template <class T, class R = double>

@@ -193,7 +193,9 @@ class MpfrReference {
     // r is in [2^(e-1), 2^e), e = mpfr_get_exp(r)
     const long q = std::max(long(mpfr_get_exp(r)) - L::digits, subnormal_quantum);
     mpfr_mul_2si(t_, r, -q, MPFR_RNDN);  // exact
-    const mpfr_rnd_t mode = tie_direction == 0 ? MPFR_RNDN : tie_direction > 0 ? MPFR_RNDU : MPFR_RNDD;
+    const mpfr_rnd_t mode = tie_direction == 0  ? MPFR_RNDN
+                            : tie_direction > 0 ? MPFR_RNDU
+                                                : MPFR_RNDD;
     mpfr_mul_2ui(u_, t_, 1, MPFR_RNDN);
     const bool tie = mpfr_integer_p(u_) && !mpfr_integer_p(t_);
     mpfr_rint(t_, t_, tie ? mode : MPFR_RNDN);
@@ -240,9 +242,11 @@ T round_to_16(double v, Exact exact) {
   using L = std::numeric_limits<T>;
   if (std::fabs(v) > double(L::max())) {
     // Beyond the largest finite value: inf from its midpoint with the next binade on.
-    const double top = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
+    const double top =
+        std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
     if (std::fabs(std::fabs(v) - top) <= std::fabs(v) * 0x1p-40) return exact();
-    return std::fabs(v) >= top ? T(v > 0 ? HUGE_VALF : -HUGE_VALF) : T(v > 0 ? L::max() : L::lowest());
+    return std::fabs(v) >= top ? T(v > 0 ? HUGE_VALF : -HUGE_VALF)
+                               : T(v > 0 ? L::max() : L::lowest());
   }
   // The two T values around v: c, within a T ULP of v, and its neighbour on v's side.
   const T c = T(static_cast<float>(v));

@@ -104,7 +104,8 @@ S16 narrow_nan(float r) {
     if ((out & 0x7F) == 0) out |= 0x40;  // a payload only in the dropped bits: keep it a NaN
   } else {
     const std::uint32_t payload = (bits >> 13) & 0x3FF;
-    out = static_cast<std::uint16_t>(((bits >> 16) & 0x8000) | 0x7C00 | (payload ? payload : 0x200));
+    out =
+        static_cast<std::uint16_t>(((bits >> 16) & 0x8000) | 0x7C00 | (payload ? payload : 0x200));
   }
   return Eigen::numext::bit_cast<S16>(out);
 }
@@ -207,9 +208,9 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
   if constexpr (W::kind == Widening::kWhole) {
     const auto r = float_kernel(W::widen(x), W::widen(more)...);
     const Packet16 rounded = W::narrow(r.value);
-    const auto flags = ei::por(
-        r.outside_bound,
-        may_misround<kMaxUlp>(r.value, [](const auto& y) { return W::widen(W::narrow(y)); }));
+    const auto flags = ei::por(r.outside_bound, may_misround<kMaxUlp>(r.value, [](const auto& y) {
+                                 return W::widen(W::narrow(y));
+                               }));
     if (!ei::predux_any(flags)) return rounded;
     EIGEN_ALIGN_MAX float results[kSize], outside[kSize], flag[kSize];
     ei::pstore(out, rounded);

@@ -57,7 +57,9 @@ template <>
 struct widening16<ei::Packet8bf> {
   static constexpr Widening kind = Widening::kWhole;
   static EIGEN_STRONG_INLINE ei::Packet8f widen(const ei::Packet8bf& x) { return ei::Bf16ToF32(x); }
-  static EIGEN_STRONG_INLINE ei::Packet8bf narrow(const ei::Packet8f& x) { return ei::F32ToBf16(x); }
+  static EIGEN_STRONG_INLINE ei::Packet8bf narrow(const ei::Packet8f& x) {
+    return ei::F32ToBf16(x);
+  }
 };
 template <>
 struct widening16<ei::Packet8h> {

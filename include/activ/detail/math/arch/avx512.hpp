@@ -108,8 +108,12 @@ EIGEN_STRONG_INLINE ei::Packet16f pow2_from_biased<ei::Packet16f>(const ei::Pack
 template <>
 struct widening16<ei::Packet16bf> {
   static constexpr Widening kind = Widening::kWhole;
-  static EIGEN_STRONG_INLINE ei::Packet16f widen(const ei::Packet16bf& x) { return ei::Bf16ToF32(x); }
-  static EIGEN_STRONG_INLINE ei::Packet16bf narrow(const ei::Packet16f& x) { return ei::F32ToBf16(x); }
+  static EIGEN_STRONG_INLINE ei::Packet16f widen(const ei::Packet16bf& x) {
+    return ei::Bf16ToF32(x);
+  }
+  static EIGEN_STRONG_INLINE ei::Packet16bf narrow(const ei::Packet16f& x) {
+    return ei::F32ToBf16(x);
+  }
 };
 template <>
 struct widening16<ei::Packet16h> {

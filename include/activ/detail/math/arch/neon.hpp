@@ -76,7 +76,9 @@ template <>
 struct widening16<ei::Packet4bf> {
   static constexpr Widening kind = Widening::kWhole;
   static EIGEN_STRONG_INLINE ei::Packet4f widen(const ei::Packet4bf& x) { return ei::Bf16ToF32(x); }
-  static EIGEN_STRONG_INLINE ei::Packet4bf narrow(const ei::Packet4f& x) { return ei::F32ToBf16(x); }
+  static EIGEN_STRONG_INLINE ei::Packet4bf narrow(const ei::Packet4f& x) {
+    return ei::F32ToBf16(x);
+  }
 };
 
 }  // namespace detail
