@@ -5,7 +5,7 @@
 // widened to float (exact), and the float result r is rounded to the nearest 16-bit value. That
 // is the correctly rounded result unless the exact value and r straddle a 16-bit midpoint: r is
 // within kMaxUlp float ULPs of the exact value (the kernel's bound), so only lanes whose interval
-// r ± (kMaxUlp + 1/2) ULP contains a midpoint can misround (may_misround). Those lanes, a few in
+// r ± (kMaxUlp + 1/2) ULP contains a midpoint can misround (may_misround16). Those lanes, a few in
 // 10^4, are evaluated again in double and rounded from there (round_exact), which settles every
 // 16-bit input: the exhaustive tests check all 65 536 of each type.
 //
@@ -139,6 +139,42 @@ EIGEN_STRONG_INLINE PacketF may_misround(const PacketF& r, const RoundTrip& roun
   return ei::pcmp_lt_or_nan(round_trip(ei::psub(a, reach)), round_trip(ei::padd(a, reach)));
 }
 
+/// may_misround for bfloat16, in fewer instructions: bfloat16's midpoints are the floats whose
+/// low 16 bits are 0x8000 (bfloat16 is the top half of a float), and a midpoint between r and the
+/// exact value is at most kMaxUlp floats from r, so the lanes whose low 16 bits lie within
+/// kMaxUlp + 1 of 0x8000 are flagged (and the NaN lanes). The scalar form is the same test.
+template <int kMaxUlp, class PacketF>
+EIGEN_STRONG_INLINE PacketF may_misround_bf16(const PacketF& r) {
+  constexpr float kReach = float(kMaxUlp + 1);
+  if constexpr (std::is_floating_point_v<PacketF>) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &r, sizeof bits);
+    const bool flagged = std::isnan(r) || std::fabs(float(bits & 0xFFFF) - 32768.0f) <= kReach;
+    const std::uint32_t mask = flagged ? 0xFFFFFFFFu : 0u;
+    float out;
+    std::memcpy(&out, &mask, sizeof out);
+    return out;
+  } else {
+    using PacketI = typename ei::unpacket_traits<PacketF>::integer_packet;
+    const PacketI low = ei::pand(ei::preinterpret<PacketI>(r), ei::pset1<PacketI>(0xFFFF));
+    const PacketF distance =
+        ei::pabs(ei::psub(ei::pcast<PacketI, PacketF>(low), set1<PacketF>(32768.0f)));
+    const PacketF nan =
+        ei::pcmp_lt_or_nan(r, set1<PacketF>(-std::numeric_limits<float>::infinity()));
+    return ei::por(ei::pcmp_le(distance, set1<PacketF>(kReach)), nan);
+  }
+}
+
+/// may_misround for S16: bfloat16's own test, or the general one with round_trip.
+template <class S16, int kMaxUlp, class PacketF, class RoundTrip>
+EIGEN_STRONG_INLINE PacketF may_misround16(const PacketF& r, const RoundTrip& round_trip) {
+  if constexpr (std::is_same_v<S16, Eigen::bfloat16>) {
+    return may_misround_bf16<kMaxUlp>(r);
+  } else {
+    return may_misround<kMaxUlp>(r, round_trip);
+  }
+}
+
 /// Whether a mask lane (all ones or all zeros) is set.
 inline bool lane_set(float mask) {
   std::uint32_t bits;
@@ -167,7 +203,7 @@ template <class S16, int kMaxUlp, class Exact>
 S16 finish16(float r, bool outside_bound, const Exact& exact) {
   if (std::isnan(r)) return narrow_nan<S16>(r);
   if (!outside_bound &&
-      !lane_set(may_misround<kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
+      !lane_set(may_misround16<S16, kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
     return S16(r);
   }
   return round_exact<S16>(exact());
@@ -208,9 +244,9 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
   if constexpr (W::kind == Widening::kWhole) {
     const auto r = float_kernel(W::widen(x), W::widen(more)...);
     const Packet16 rounded = W::narrow(r.value);
-    const auto flags = ei::por(r.outside_bound, may_misround<kMaxUlp>(r.value, [](const auto& y) {
-                                 return W::widen(W::narrow(y));
-                               }));
+    const auto flags = ei::por(r.outside_bound,
+                               may_misround16<S16, kMaxUlp>(
+                                   r.value, [](const auto& y) { return W::widen(W::narrow(y)); }));
     if (!ei::predux_any(flags)) return rounded;
     EIGEN_ALIGN_MAX float results[kSize], outside[kSize], flag[kSize];
     ei::pstore(out, rounded);
