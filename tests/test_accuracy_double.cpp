@@ -44,10 +44,11 @@ TEST(DoubleSample, HoldsAMillionInputsFromEveryBinadeOfBothSignsAndTheTails) {
   EXPECT_GE(count_in(-1600, -1400), 15000);
 }
 
-// MPFR's values for the double sample, computed once and then read from the cache.
+// MPFR's values for the double sample, computed once and then read from the cache. Both tiers of
+// a function share them: the cache is keyed by the precise function's name.
 template <class Fn>
 std::vector<double> references() {
-  return cached_references(Fn::name(), inputs(),
+  return cached_references(precise_of_t<Fn>::name(), inputs(),
                            [](double x) { return Fn::template reference<double>(x); });
 }
 
@@ -69,7 +70,7 @@ const std::vector<double>& extreme_inputs() {
 
 template <class Fn>
 std::vector<double> extreme_references() {
-  return cached_references(Fn::name() + "_extreme", extreme_inputs<Fn>(),
+  return cached_references(precise_of_t<Fn>::name() + "_extreme", extreme_inputs<Fn>(),
                            [](double x) { return Fn::template reference<double>(x); });
 }
 

@@ -174,13 +174,11 @@ TYPED_TEST(Determinism, FixedSizeArrays) {
       this->check_2d(y, k0, "fixed-size");
     }
   };
-  run(Eigen::Array<T, 1, 1>());
+  // Shorter than any packet (scalar only), whole packets at every width, packets and a scalar
+  // tail at every width, and a row-major matrix.
   run(Eigen::Array<T, 3, 1>());
-  run(Eigen::Array<T, 4, 1>());
-  run(Eigen::Array<T, 8, 1>());
   run(Eigen::Array<T, 16, 1>());
   run(Eigen::Array<T, 19, 1>());
-  run(Eigen::Array<T, 4, 4>());
   run(Eigen::Matrix<T, 3, 5, Eigen::RowMajor>());
 }
 
