@@ -3,6 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/math/gelu.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -42,6 +43,34 @@ namespace fast {
 using Gelu = BasicGelu<Tier::fast>;
 /// activ::gelu's fast tier (within 4 ULP).
 ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu, Gelu)
+}  // namespace fast
+
+namespace detail {
+struct GeluDerivativeKernel {
+  static constexpr int kCostFloat = 60, kCostDouble = 400;
+  template <class Packet>
+  static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
+    return gelu_derivative(x);
+  }
+};
+}  // namespace detail
+
+/// gelu'(x) = Phi(x) + x phi(x), without the cancellation of 0.5 (1 + erf) + x phi: the left
+/// tail keeps full relative accuracy (gelu'(-10) = -7.6184e-22).
+/// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
+///
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
+/// Max error:      both tiers: see docs/accuracy.md (derivatives), absolute near the zero of f'
+template <Tier T>
+using BasicGeluDerivative = detail::BasicDerivative<detail::GeluDerivativeKernel, T>;
+
+using GeluDerivative = BasicGeluDerivative<Tier::precise>;
+/// gelu'(x) as a lazy expression, and gelu_backward(dy, x) = dy * gelu'(x).
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu, GeluDerivative, "activ::gelu")
+
+namespace fast {
+using GeluDerivative = BasicGeluDerivative<Tier::fast>;
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu, GeluDerivative, "activ::fast::gelu")
 }  // namespace fast
 
 }  // namespace activ

@@ -4,6 +4,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/math/gelu_tanh.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -44,6 +45,33 @@ namespace fast {
 using GeluTanh = BasicGeluTanh<Tier::fast>;
 /// activ::gelu_tanh's fast tier (within 4 ULP).
 ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu_tanh, GeluTanh)
+}  // namespace fast
+
+namespace detail {
+struct GeluTanhDerivativeKernel {
+  static constexpr int kCostFloat = 50, kCostDouble = 250;
+  template <class Packet>
+  static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
+    return gelu_tanh_derivative(x);
+  }
+};
+}  // namespace detail
+
+/// gelu_tanh'(x) = sigmoid(z) (1 + x z' sigmoid(-z)), z = 2 sqrt(2/pi) (x + 0.044715 x^3).
+/// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
+///
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
+/// Max error:      both tiers: see docs/accuracy.md (derivatives), absolute near the zero of f'
+template <Tier T>
+using BasicGeluTanhDerivative = detail::BasicDerivative<detail::GeluTanhDerivativeKernel, T>;
+
+using GeluTanhDerivative = BasicGeluTanhDerivative<Tier::precise>;
+/// gelu_tanh'(x) as a lazy expression, and gelu_tanh_backward(dy, x) = dy * gelu_tanh'(x).
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu_tanh, GeluTanhDerivative, "activ::gelu_tanh")
+
+namespace fast {
+using GeluTanhDerivative = BasicGeluTanhDerivative<Tier::fast>;
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu_tanh, GeluTanhDerivative, "activ::fast::gelu_tanh")
 }  // namespace fast
 
 }  // namespace activ

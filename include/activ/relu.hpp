@@ -3,6 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/unary_functor.hpp"
 
 namespace activ {
@@ -33,7 +34,27 @@ EIGEN_STRONG_INLINE auto relu(const Eigen::TensorBase<T, Access>& x) {
   return detail::tensor_unary_expr(x, Relu{});
 }
 
+/// relu'(x): 1 for x > 0, 0 for x <= 0 (0 at x = 0, PyTorch's convention).
+///
+/// Lane types:     float, double, Eigen::bfloat16, Eigen::half
+/// Max error:      0 ULP (exact)
+/// Special values: NaN -> the same NaN, +inf -> 1, -inf -> +0, +-0 -> +0
+struct ReluDerivative : detail::UnaryFunctor<ReluDerivative> {
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
+    const Packet zero = Eigen::internal::pzero(x);
+    const Packet one = detail::set1<Packet>(detail::scalar_of<Packet>(1));
+    return detail::nan_passthrough(x, detail::select_le(x, zero, zero, one));
+  }
+};
+/// relu'(x) as a lazy expression, and relu_backward(dy, x) = dy * relu'(x).
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(relu, ReluDerivative, "activ::relu")
+
 }  // namespace activ
 
 template <>
 struct Eigen::internal::functor_traits<activ::Relu> : activ::detail::unary_traits<2, 2, 0> {};
+
+template <>
+struct Eigen::internal::functor_traits<activ::ReluDerivative>
+    : activ::detail::unary_traits<3, 3, 0> {};

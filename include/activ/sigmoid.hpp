@@ -3,6 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/math/logistic.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -38,6 +39,33 @@ namespace fast {
 using Sigmoid = BasicSigmoid<Tier::fast>;
 /// activ::sigmoid's fast tier (within 4 ULP).
 ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
+}  // namespace fast
+
+namespace detail {
+struct SigmoidDerivativeKernel {
+  static constexpr int kCostFloat = 40, kCostDouble = 200;
+  template <class Packet>
+  static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
+    return sigmoid_derivative(x);
+  }
+};
+}  // namespace detail
+
+/// sigmoid'(x) = sigmoid(x) sigmoid(-x), computed as e^-|x| / (1 + e^-|x|)^2 (no 1 - sigmoid).
+/// Special values: NaN -> the same NaN, +-inf -> +0, +-0 -> 1/4
+///
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
+/// Max error:      both tiers: see docs/accuracy.md (derivatives), absolute near the zero of f'
+template <Tier T>
+using BasicSigmoidDerivative = detail::BasicDerivative<detail::SigmoidDerivativeKernel, T>;
+
+using SigmoidDerivative = BasicSigmoidDerivative<Tier::precise>;
+/// sigmoid'(x) as a lazy expression, and sigmoid_backward(dy, x) = dy * sigmoid'(x).
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(sigmoid, SigmoidDerivative, "activ::sigmoid")
+
+namespace fast {
+using SigmoidDerivative = BasicSigmoidDerivative<Tier::fast>;
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(sigmoid, SigmoidDerivative, "activ::fast::sigmoid")
 }  // namespace fast
 
 }  // namespace activ

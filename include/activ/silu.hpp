@@ -3,6 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/math/logistic.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -40,6 +41,33 @@ namespace fast {
 using Silu = BasicSilu<Tier::fast>;
 /// activ::silu's fast tier (within 4 ULP).
 ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
+}  // namespace fast
+
+namespace detail {
+struct SiluDerivativeKernel {
+  static constexpr int kCostFloat = 45, kCostDouble = 220;
+  template <class Packet>
+  static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
+    return swish_derivative<LogisticDerivative::kPlusSigmoid>(x, Parameter(1.0));
+  }
+};
+}  // namespace detail
+
+/// silu'(x) = sigmoid(x) (1 + x sigmoid(-x)).
+/// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
+///
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
+/// Max error:      both tiers: see docs/accuracy.md (derivatives), absolute near the zero of f'
+template <Tier T>
+using BasicSiluDerivative = detail::BasicDerivative<detail::SiluDerivativeKernel, T>;
+
+using SiluDerivative = BasicSiluDerivative<Tier::precise>;
+/// silu'(x) as a lazy expression, and silu_backward(dy, x) = dy * silu'(x).
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(silu, SiluDerivative, "activ::silu")
+
+namespace fast {
+using SiluDerivative = BasicSiluDerivative<Tier::fast>;
+ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(silu, SiluDerivative, "activ::fast::silu")
 }  // namespace fast
 
 }  // namespace activ

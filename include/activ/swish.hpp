@@ -3,6 +3,7 @@
 
 #include "activ/detail/config.hpp"  // first: the C++17 check
 
+#include "activ/detail/derivative.hpp"
 #include "activ/detail/math/logistic.hpp"
 #include "activ/detail/unary_functor.hpp"
 #include "activ/silu.hpp"
@@ -72,9 +73,81 @@ EIGEN_STRONG_INLINE auto swish(const Eigen::TensorBase<T, Access>& x, double bet
 }
 }  // namespace fast
 
+/// swish'(x; beta) = sigmoid(beta x) (1 + beta x sigmoid(-beta x)) (kPlusSigmoid), and the
+/// derivative in beta, x^2 sigmoid(beta x) sigmoid(-beta x) (kTimesSquare), for a learnable beta.
+/// beta is rounded to each lane type once, as for swish.
+///
+/// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
+/// Max error:      both tiers: see docs/accuracy.md (derivatives), absolute near the zero of f'
+/// Special values: (beta > 0) NaN -> the same NaN; swish': +inf -> 1, -inf -> -0, +-0 -> 1/2;
+///                 d/dbeta: +-inf -> +0, +-0 -> +0
+template <Tier T, detail::LogisticDerivative D>
+struct BasicSwishDerivativeOf : detail::UnaryFunctor<BasicSwishDerivativeOf<T, D>> {
+  detail::Parameter beta{1.0};
+
+  BasicSwishDerivativeOf() = default;
+  explicit BasicSwishDerivativeOf(double beta_) : beta(beta_) {}
+
+  /// For 16-bit lanes: the double evaluation with beta as the float kernel uses it.
+  BasicSwishDerivativeOf double_evaluator() const {
+    return BasicSwishDerivativeOf(double(beta.as_float));
+  }
+
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
+    return detail::nan_passthrough(x, detail::swish_derivative<D>(x, beta));
+  }
+};
+template <Tier T>
+using BasicSwishDerivative = BasicSwishDerivativeOf<T, detail::LogisticDerivative::kPlusSigmoid>;
+template <Tier T>
+using BasicSwishBetaDerivative =
+    BasicSwishDerivativeOf<T, detail::LogisticDerivative::kTimesSquare>;
+
+namespace detail {
+/// swish_derivative, swish_backward and swish_backward_beta of one tier's functors.
+#define ACTIV_DETAIL_SWISH_DERIVATIVE_FUNCTIONS(Derivative, BetaDerivative, qualified)            \
+  template <class Derived>                                                                        \
+  EIGEN_STRONG_INLINE auto swish_derivative(const Eigen::DenseBase<Derived>& x, double beta) {    \
+    return ::activ::detail::unary_expr(x.derived(), Derivative{beta});                            \
+  }                                                                                               \
+  template <class T, int Access>                                                                  \
+  EIGEN_STRONG_INLINE auto swish_derivative(const Eigen::TensorBase<T, Access>& x, double beta) { \
+    return ::activ::detail::tensor_unary_expr(x, Derivative{beta});                               \
+  }                                                                                               \
+  template <class DY, class X>                                                                    \
+  EIGEN_STRONG_INLINE auto swish_backward(const Eigen::DenseBase<DY>& dy,                         \
+                                          const Eigen::DenseBase<X>& x, double beta) {            \
+    return ::activ::detail::backward_expr(qualified "_backward", dy.derived(), x.derived(),       \
+                                          Derivative{beta});                                      \
+  }                                                                                               \
+  template <class DY, class X>                                                                    \
+  EIGEN_STRONG_INLINE auto swish_backward_beta(const Eigen::DenseBase<DY>& dy,                    \
+                                               const Eigen::DenseBase<X>& x, double beta) {       \
+    return ::activ::detail::backward_expr(qualified "_backward_beta", dy.derived(), x.derived(),  \
+                                          BetaDerivative{beta});                                  \
+  }
+}  // namespace detail
+
+using SwishDerivative = BasicSwishDerivative<Tier::precise>;
+using SwishBetaDerivative = BasicSwishBetaDerivative<Tier::precise>;
+/// swish'(x; beta) lazily; swish_backward(dy, x, beta) = dy * swish'(x; beta);
+/// swish_backward_beta(dy, x, beta) = dy * d swish / d beta (the caller reduces it).
+ACTIV_DETAIL_SWISH_DERIVATIVE_FUNCTIONS(SwishDerivative, SwishBetaDerivative, "activ::swish")
+
+namespace fast {
+using SwishDerivative = BasicSwishDerivative<Tier::fast>;
+using SwishBetaDerivative = BasicSwishBetaDerivative<Tier::fast>;
+ACTIV_DETAIL_SWISH_DERIVATIVE_FUNCTIONS(SwishDerivative, SwishBetaDerivative, "activ::fast::swish")
+}  // namespace fast
+
 }  // namespace activ
 
 template <activ::Tier T>
 struct Eigen::internal::functor_traits<activ::BasicSwish<T>>
     : activ::detail::unary_traits<T == activ::Tier::fast ? 28 : 22,
                                   T == activ::Tier::fast ? 38 : 70> {};
+
+template <activ::Tier T, activ::detail::LogisticDerivative D>
+struct Eigen::internal::functor_traits<activ::BasicSwishDerivativeOf<T, D>>
+    : activ::detail::unary_traits<45, 220> {};

@@ -22,6 +22,8 @@
 //           which 1/R - 2a grows only like 0.51a), deg P = 11, deg Q = 10, fit error 9.2e-19.
 #pragma once
 
+#include <iterator>
+
 #include "activ/detail/math/double_word.hpp"
 #include "activ/detail/math/exp.hpp"
 #include "activ/detail/math/fast/gelu.hpp"
@@ -84,6 +86,69 @@ EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
   keep_rounded(hi);
   keep_rounded(lo);
   return gelu_from_abs_x_q(x, hi, lo);
+}
+
+/// 1/sqrt(2 pi) = c1/4 of gelu_tanh, as a double word.
+struct GeluDerivativeConstants {
+  static constexpr double kInvSqrt2PiHi = 0x1.9884533d43651p-2,
+                          kInvSqrt2PiLo = -0x1.cbc0d30ebfd15p-56;
+  static constexpr double kMaxArgForFloat = 15.0;  // gelu'(-15) = -8e-49: -0 in float
+};
+
+// gelu'(x) = Phi(x) + x phi(x). With a = |x|, E = e^(-a^2/2) and D = R(a) - a/sqrt(2 pi)
+// (R of gelu above: Phi(-a) = E R(a), phi(a) = E/sqrt(2 pi)):
+//   gelu'(x) = E D          for x <= 0,
+//   gelu'(x) = 1 - E D      for x >  0,
+// The only subtraction that cancels is D near its zero a ~ 0.7518, the zero of gelu' itself:
+// R is evaluated to ~1e-19 absolute there (the double fit Q/(2aQ + P), in double words for
+// double results), so the absolute error stays far below an ULP of the results around it.
+
+/// Float results, in double on the widened lanes: the double fit of R in plain double (relative
+/// error ~1e-16), E from the double exponential.
+template <class PacketD>
+EIGEN_STRONG_INLINE PacketD gelu_derivative_for_float(const PacketD& x) {
+  using C = GeluDoubleConstants;
+  using K = GeluDerivativeConstants;
+  const PacketD a = ei::pmin(ei::pabs(x), set1<PacketD>(K::kMaxArgForFloat));
+  const ExpParts<PacketD> e = exp_parts(ei::pmul(ei::pmul(a, a), set1<PacketD>(-0.5)));
+  const PacketD q = horner(a, C::kQ);
+  const PacketD r = ei::pdiv(q, madd(ei::padd(a, a), q, horner(a, C::kP)));
+  const PacketD d = madd(a, set1<PacketD>(-K::kInvSqrt2PiHi), r);
+  const PacketD ed = ei::pmul(ei::pmul(e.mantissa, pow2(e.exponent)), d);
+  return select_le(x, ei::pzero(x), ed, ei::psub(set1<PacketD>(1.0), ed));
+}
+
+/// Double results, in double words (every Horner step of P and Q too: their rounding errors
+/// would reach D unreduced at its zero).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_derivative_for_double(const Packet& x) {
+  using C = GeluDoubleConstants;
+  using K = GeluDerivativeConstants;
+  const Packet a = ei::pabs(clamp_symmetric(x, C::kMaxArg));
+  const DoubleWord<Packet> a2 = two_product(a, a);
+  const Packet minus_half = set1<Packet>(-0.5);
+  const ExpPartsDW<Packet> e =
+      exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
+  const DoubleWord<Packet> q = dw_horner<std::size(C::kQ) - 2>(a, C::kQ);
+  const DoubleWord<Packet> p = dw_horner<std::size(C::kP) - 2>(a, C::kP);
+  const DoubleWord<Packet> r = dw_div(q, dw_add(dw_mul(q, ei::padd(a, a)), p));
+  DoubleWord<Packet> a_phi = two_product(a, set1<Packet>(-K::kInvSqrt2PiHi));
+  a_phi.lo = madd(a, set1<Packet>(-K::kInvSqrt2PiLo), a_phi.lo);
+  const DoubleWord<Packet> ed = dw_mul(e.mantissa, dw_add(r, a_phi));
+  Packet hi = scale_by_pow2(ed.hi, e.exponent), lo = scale_by_pow2(ed.lo, e.exponent);
+  keep_rounded(hi);
+  keep_rounded(lo);
+  const DoubleWord<Packet> one_minus = two_sum(set1<Packet>(1.0), ei::pnegate(hi));
+  const Packet positive = ei::padd(one_minus.hi, ei::psub(one_minus.lo, lo));
+  return select_le(x, ei::pzero(x), scale_by_pow2(ei::padd(ed.hi, ed.lo), e.exponent), positive);
+}
+
+/// gelu' of both tiers (the precise kernel: within the fast tier's bound).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_derivative(const Packet& x) {
+  return float_in_double_else(
+      x, [](const auto& wide) { return gelu_derivative_for_float(wide); },
+      [](const auto& v) { return gelu_derivative_for_double(v); });
 }
 
 /// gelu of either tier (the fast one: fast/gelu.hpp).

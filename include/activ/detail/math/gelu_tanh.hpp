@@ -35,6 +35,7 @@ template <>
 struct GeluTanhConstants<double> {
   static constexpr double kC1Hi = 0x1.9884533d43651p+0, kC1Lo = -0x1.cbc0d30ebfd15p-54;
   static constexpr double kC3Hi = 0x1.2444f2a4d8b4bp-4, kC3Lo = -0x1.3023b0e5fbc6ep-58;
+  static constexpr double kC3x3Hi = 0x1.b6676bf7450f0p-3, kC3x3Lo = 0x1.be53b53832ad3p-60;  // 3*c3
   static constexpr double kMaxArg = 25.0;  // z(25) = 1155 > every relevant |z|
 };
 /// Float results of the precise tier, on a double packet holding float values.
@@ -45,21 +46,30 @@ EIGEN_STRONG_INLINE PacketD gelu_tanh_for_float(const PacketD& x) {
   return v_times_sigmoid_for_float(x, ei::pmul(x, w));
 }
 
+/// x*(c1 + c*x^2) as a double word, for xc = x clamped to +-kMaxArg (double lanes): gelu_tanh's
+/// z (c = c3) and its derivative's w = x*z' (c = 3*c3).
+template <class Packet>
+EIGEN_STRONG_INLINE DoubleWord<Packet> x_times_c1_plus_cx2(const Packet& xc, double c_hi,
+                                                           double c_lo) {
+  using C = GeluTanhConstants<scalar_of<Packet>>;
+  // w = c1 + c*x^2 as a double word
+  const DoubleWord<Packet> x2 = two_product(xc, xc);
+  const DoubleWord<Packet> cx2 = two_product(set1<Packet>(c_hi), x2.hi);
+  const DoubleWord<Packet> w = two_sum(set1<Packet>(C::kC1Hi), cx2.hi);
+  Packet w_lo = ei::padd(w.lo, ei::padd(cx2.lo, set1<Packet>(C::kC1Lo)));
+  w_lo = madd(set1<Packet>(c_lo), x2.hi, w_lo);
+  w_lo = madd(set1<Packet>(c_hi), x2.lo, w_lo);
+
+  // x*w as a double word
+  const DoubleWord<Packet> z = two_product(xc, w.hi);
+  return {z.hi, madd(xc, w_lo, z.lo)};
+}
+
 /// z = c1*xc + c3*xc^3 as a double word, for xc = x clamped to +-kMaxArg (double lanes).
 template <class Packet>
 EIGEN_STRONG_INLINE DoubleWord<Packet> gelu_tanh_argument(const Packet& xc) {
   using C = GeluTanhConstants<scalar_of<Packet>>;
-  // w = c1 + c3*x^2 as a double word
-  const DoubleWord<Packet> x2 = two_product(xc, xc);
-  const DoubleWord<Packet> c3x2 = two_product(set1<Packet>(C::kC3Hi), x2.hi);
-  const DoubleWord<Packet> w = two_sum(set1<Packet>(C::kC1Hi), c3x2.hi);
-  Packet w_lo = ei::padd(w.lo, ei::padd(c3x2.lo, set1<Packet>(C::kC1Lo)));
-  w_lo = madd(set1<Packet>(C::kC3Lo), x2.hi, w_lo);
-  w_lo = madd(set1<Packet>(C::kC3Hi), x2.lo, w_lo);
-
-  // z = x*w as a double word
-  const DoubleWord<Packet> z = two_product(xc, w.hi);
-  return {z.hi, madd(xc, w_lo, z.lo)};
+  return x_times_c1_plus_cx2(xc, C::kC3Hi, C::kC3Lo);
 }
 
 /// Double results of the precise tier.
@@ -84,6 +94,29 @@ EIGEN_STRONG_INLINE Packet gelu_tanh(const Packet& x) {
         x, [](const auto& wide) { return gelu_tanh_for_float(wide); },
         [](const auto& v) { return gelu_tanh_for_double(v); });
   }
+}
+
+/// gelu_tanh'(x) = sigmoid(z) (1 + w sigmoid(-z)), w = x z' = c1 x + 3 c3 x^3 (logistic.hpp's
+/// kPlusSigmoid), both tiers. Float lanes: z and w in double; double lanes: both as double words
+/// of x clamped to +-kMaxArg, where the result is already its limit (1 or -0).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet gelu_tanh_derivative(const Packet& x) {
+  using C = GeluTanhConstants<double>;
+  return float_in_double_else(
+      x,
+      [](const auto& v) {
+        using PacketD = std::decay_t<decltype(v)>;
+        const PacketD x2 = ei::pmul(v, v);
+        const PacketD z = ei::pmul(v, madd(set1<PacketD>(C::kC3Hi), x2, set1<PacketD>(C::kC1Hi)));
+        const PacketD w = ei::pmul(v, madd(set1<PacketD>(C::kC3x3Hi), x2, set1<PacketD>(C::kC1Hi)));
+        return logistic_derivative_for_float<LogisticDerivative::kPlusSigmoid>(z, w);
+      },
+      [](const auto& v) {
+        const auto xc = clamp_symmetric(v, C::kMaxArg);
+        const auto z = gelu_tanh_argument(xc);
+        return logistic_derivative_for_double<LogisticDerivative::kPlusSigmoid>(
+            z.hi, z.lo, x_times_c1_plus_cx2(xc, C::kC3x3Hi, C::kC3x3Lo));
+      });
 }
 
 }  // namespace detail

@@ -158,6 +158,128 @@ EIGEN_STRONG_INLINE Packet swish_for_double(const Packet& x, double beta) {
   return v_times_sigmoid_for_double(x, finite_clamp(x), z.hi, z.lo);
 }
 
+// Derivatives. With t = e^-|z| (never overflows) and sigma(z) sigma(-z) = t / (1 + t)^2:
+//   sigmoid'(z)            = t / (1 + t)^2
+//   d/dbeta swish          = x^2 t / (1 + t)^2                                 (kTimesSquare)
+//   f' of v*sigmoid(z) with v' * ... folded into w (swish: w = z, gelu_tanh: w = x z'):
+//     f' = sigmoid(z) (1 + w sigmoid(-z)) = (1 + t (1 + w)) / (1 + t)^2      for z >= 0,
+//                                         = t (1 + t + w) / (1 + t)^2         for z <  0.
+// None of these subtracts except 1 + t + w, whose zero is the zero of f' itself (silu' at
+// x ~ -1.2785): there the absolute error stays at the level of t's own, and docs/accuracy.md
+// bounds the absolute error in a small neighbourhood instead. Past |z| = max_arg every result is
+// its limit (0, or 1 / -0 for f'), selected outright, so infinities never meet t = 0.
+enum class LogisticDerivative { kSigmoid, kTimesSquare, kPlusSigmoid };
+
+struct LogisticDerivativeConstants {
+  // Float results: e^-708 is a normal double, and x^2 e^-708 (|x| < 2^128) or w e^-708 are far
+  // below the float subnormals.
+  static constexpr double kMaxArgForFloat = 708.0;
+};
+
+/// Float results, in double on widened lanes: z, and w (kPlusSigmoid) or x (kTimesSquare), all
+/// computed from float values. t comes from the double exponential (exp_parts: 4.3e-18), so that
+/// near the zero of f' the absolute error is ~1e-17.
+template <LogisticDerivative D, class PacketD>
+EIGEN_STRONG_INLINE PacketD logistic_derivative_for_float(const PacketD& z, const PacketD& w) {
+  const PacketD zero = ei::pzero(z), one = set1<PacketD>(1.0);
+  const PacketD max_arg = set1<PacketD>(LogisticDerivativeConstants::kMaxArgForFloat);
+  const PacketD abs_z = ei::pabs(z);
+  const ExpParts<PacketD> e = exp_parts(ei::pnegate(ei::pmin(abs_z, max_arg)));
+  const PacketD t = ei::pmul(e.mantissa, pow2(e.exponent));
+  const PacketD one_plus_t = ei::padd(one, t);
+  const PacketD den = ei::pmul(one_plus_t, one_plus_t);
+  PacketD num, far;
+  if constexpr (D == LogisticDerivative::kSigmoid) {
+    num = t;
+    far = zero;
+  } else if constexpr (D == LogisticDerivative::kTimesSquare) {
+    num = ei::pmul(ei::pmul(w, w), t);
+    far = zero;
+  } else {
+    const PacketD one_plus_w = ei::padd(one, w);
+    num = select_lt(z, zero, ei::pmul(t, ei::padd(one_plus_w, t)), madd(t, one_plus_w, one));
+    far = select_lt(z, zero, set1<PacketD>(-0.0), one);
+  }
+  return select_lt(abs_z, max_arg, ei::pdiv(num, den), far);
+}
+
+/// Double results, in double-word arithmetic: z = z_hi + z_lo, w a double word (kPlusSigmoid)
+/// or x in w.hi (kTimesSquare). The quotient is formed on the mantissa of t and scaled by its
+/// power of two last, so results down to the subnormals keep their relative accuracy.
+template <LogisticDerivative D, class Packet>
+EIGEN_STRONG_INLINE Packet logistic_derivative_for_double(const Packet& z_hi, const Packet& z_lo,
+                                                          const DoubleWord<Packet>& w) {
+  const Packet zero = ei::pzero(z_hi), one = set1<Packet>(1.0);
+  const Packet max_arg = set1<Packet>(LogisticConstants::kMaxArg);
+  const Packet abs_hi = ei::pabs(z_hi);
+  const Packet in_range = ei::pcmp_lt(abs_hi, max_arg);
+  const Packet abs_lo = ei::pand(in_range, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo));
+  const ExpPartsDW<Packet> e =
+      exp_parts_dw(ei::pnegate(ei::pmin(abs_hi, max_arg)), ei::pnegate(abs_lo));
+  const DoubleWord<Packet>& m = e.mantissa;
+  DoubleWord<Packet> t{scale_by_pow2(m.hi, e.exponent), scale_by_pow2(m.lo, e.exponent)};
+  keep_rounded(t.hi);
+  keep_rounded(t.lo);
+  DoubleWord<Packet> one_plus_t = fast_two_sum(one, t.hi);
+  one_plus_t.lo = ei::padd(one_plus_t.lo, t.lo);
+  const DoubleWord<Packet> den = dw_mul(one_plus_t, one_plus_t);
+  DoubleWord<Packet> num;
+  Packet exponent = e.exponent, far = zero;
+  if constexpr (D == LogisticDerivative::kSigmoid) {
+    num = m;
+  } else if constexpr (D == LogisticDerivative::kTimesSquare) {
+    num = dw_mul(m, two_product(w.hi, w.hi));
+  } else {
+    DoubleWord<Packet> one_plus_w = two_sum(one, w.hi);
+    one_plus_w.lo = ei::padd(one_plus_w.lo, w.lo);
+    const DoubleWord<Packet> negative = dw_mul(m, dw_add(one_plus_w, t));
+    const DoubleWord<Packet> positive = dw_add({one, zero}, dw_mul(t, one_plus_w));
+    const Packet is_negative = ei::pcmp_lt(z_hi, zero);
+    num = {ei::pselect(is_negative, negative.hi, positive.hi),
+           ei::pselect(is_negative, negative.lo, positive.lo)};
+    exponent = ei::pselect(is_negative, exponent, zero);
+    far = select_lt(z_hi, zero, set1<Packet>(-0.0), one);
+  }
+  const DoubleWord<Packet> q = dw_div(num, den);
+  return ei::pselect(in_range, scale_by_pow2(ei::padd(q.hi, q.lo), exponent), far);
+}
+
+/// The derivatives of the logistic family (both tiers share these kernels: their cost is in the
+/// exponential, and the precise one is within the fast tier's bound). Float lanes compute in
+/// double (z = beta*x exact there), double lanes in double words.
+template <class Packet>
+EIGEN_STRONG_INLINE Packet sigmoid_derivative(const Packet& x) {
+  return float_in_double_else(
+      x,
+      [](const auto& v) {
+        return logistic_derivative_for_float<LogisticDerivative::kSigmoid>(v, v);
+      },
+      [](const auto& v) {
+        const auto zero = ei::pzero(v);
+        return logistic_derivative_for_double<LogisticDerivative::kSigmoid>(v, zero, {v, zero});
+      });
+}
+
+/// swish'(x) (beta = 1: silu') for kPlusSigmoid, d swish / d beta for kTimesSquare.
+template <LogisticDerivative D, class Packet>
+EIGEN_STRONG_INLINE Packet swish_derivative(const Packet& x, const Parameter& beta) {
+  return float_in_double_else(
+      x,
+      [&beta](const auto& v) {
+        const auto z = ei::pmul(set1<std::decay_t<decltype(v)>>(double(beta.as_float)), v);
+        return logistic_derivative_for_float<D>(z, D == LogisticDerivative::kTimesSquare ? v : z);
+      },
+      [&beta](const auto& v) {
+        const DoubleWord<std::decay_t<decltype(v)>> z =
+            two_product(set1<decltype(z.hi)>(beta.value), v);
+        if constexpr (D == LogisticDerivative::kTimesSquare) {
+          return logistic_derivative_for_double<D>(z.hi, z.lo, {v, ei::pzero(v)});
+        } else {
+          return logistic_derivative_for_double<D>(z.hi, z.lo, z);
+        }
+      });
+}
+
 // The entry points of both tiers. The fast tier runs in the lane type (fast/logistic.hpp); its
 // z is exact for sigmoid and silu, and beta*x as a double word for swish.
 
