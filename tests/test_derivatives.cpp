@@ -5,19 +5,22 @@
 //
 //  1. float accuracy, both tiers, against long double closed forms rounded to float
 //     (support/derivative_reference.hpp; MPFR at rounding ties), on ~4·10^5 inputs: every binade
-//     of both signs, [-16, 16], the tails where f' underflows, and ±0.01 around each zero of f';
+//     of both signs, [-16, 16], the tails where f' underflows, and around each zero of f' (uniform in ±0.01, and log-uniform in
+//     the distance from 2^-16 to 2^-5 on both sides, where the error is largest near the edge);
 //  2. float64 accuracy, both tiers, against MPFR at 256 bits (cached, support/reference_cache.hpp)
 //     on support/sampling.hpp's double_sample(), around each zero of f', and on 10^5 inputs in
 //     each range where an intermediate underflows while f' is a nonzero number;
-//     within kZeroRadius of a zero x0 of f' the error is absolute, in ULPs of
-//     min(|f'(x0 - kZeroRadius)|, |f'(x0 + kZeroRadius)|), elsewhere in ULPs of the result;
+//     within kZeroRadius<T> of a zero x0 of f' the error is absolute, in ULPs of
+//     min(|f'(x0 - r)|, |f'(x0 + r)|), r = kZeroRadius<T>, elsewhere in ULPs of the result;
 //  3. the special values of the derivatives, exactly, through the packet and the scalar path;
 //  4. the packet path equals the scalar path bit for bit, whatever the position of an element;
 //  5. backward = dy * f'(x) bit for bit on every dense kind; a dy of another shape throws;
 //  6. gradient checks: backward against central differences of activ's forward functions;
 //  7. Eigen::bfloat16 and Eigen::half: every input gives MPFR's value correctly rounded.
 // The bounds are in one table below (kBound*). Built with ACTIV_TEST_EMULATED (cross builds run
-// under qemu, where MPFR and long double are ~50x slower) the samples are much smaller.
+// under qemu, where MPFR and long double are ~50x slower) or with AddressSanitizer (which looks for
+// memory errors, not rounding ones: the sample's size adds nothing there) the samples are much
+// smaller, still covering every binade, tail and zero.
 #include <activ/activ.hpp>
 #include <activ/tensor.hpp>
 
@@ -48,21 +51,35 @@
 #ifndef ACTIV_TEST_EMULATED
 #define ACTIV_TEST_EMULATED 0
 #endif
+#if defined(__SANITIZE_ADDRESS__)  // GCC
+#define ACTIV_TEST_SANITIZED 1
+#elif defined(__has_feature)  // Clang
+#if __has_feature(address_sanitizer)
+#define ACTIV_TEST_SANITIZED 1
+#endif
+#endif
+#ifndef ACTIV_TEST_SANITIZED
+#define ACTIV_TEST_SANITIZED 0
+#endif
 
 namespace activ_test {
 namespace {
 
 // ---------------------------------------------------------------------------------------------
-// The bounds, in ULPs (relu' is exact: 0). Inside a zero neighbourhood (|x - x0| <= kZeroRadius)
+// The bounds, in ULPs (relu' is exact: 0). Inside a zero neighbourhood (|x - x0| <= kZeroRadius<T>)
 // the same number bounds the absolute error in ULPs of the derivative at the neighbourhood's edge.
 
 inline constexpr std::uint64_t kBoundFloatPrecise = 4;
 inline constexpr std::uint64_t kBoundFloatFast = 8;
 inline constexpr std::uint64_t kBoundDoublePrecise = 4;
 inline constexpr std::uint64_t kBoundDoubleFast = 8;
-inline constexpr long double kZeroRadius = 0x1p-9L;
+// The radius: 2^-9 for float; 2^-7 for double, where the absolute error near the zeros is
+// ~2^-60 (the rounding of R's coefficients for gelu', of the double-word exponential for the
+// others), ~8 ULP of f' at 2^-9 from the zero and ~2 at 2^-7.
+template <class T>
+inline constexpr long double kZeroRadius = std::is_same_v<T, float> ? 0x1p-9L : 0x1p-7L;
 
-inline constexpr bool kEmulated = ACTIV_TEST_EMULATED != 0;
+inline constexpr bool kSmallSamples = ACTIV_TEST_EMULATED != 0 || ACTIV_TEST_SANITIZED != 0;
 
 using Eigen::Dynamic;
 using Eigen::Index;
@@ -280,9 +297,10 @@ long double ulp_of(long double v) {
 }
 
 struct ZeroNeighbourhood {
-  long double x0;    // f'(x0) = 0
-  long double unit;  // ULP of min(|f'(x0 - kZeroRadius)|, |f'(x0 + kZeroRadius)|) in T
-  bool contains(long double x) const { return std::fabs(x - x0) <= kZeroRadius; }
+  long double x0;  // f'(x0) = 0
+  long double radius;
+  long double unit;  // ULP of min(|f'(x0 - radius)|, |f'(x0 + radius)|) in T
+  bool contains(long double x) const { return std::fabs(x - x0) <= radius; }
 };
 
 // The zero of Derivative d (β the lane's) in T's terms, if it has one.
@@ -317,9 +335,10 @@ std::optional<ZeroNeighbourhood> zero_neighbourhood() {
   const long double beta = Dn::template beta_at<T>();
   const auto x0 = zero_of(Dn::kKind, beta);
   if (!x0) return std::nullopt;
-  const long double left = std::fabs(ld::derivative(Dn::kKind, *x0 - kZeroRadius, beta));
-  const long double right = std::fabs(ld::derivative(Dn::kKind, *x0 + kZeroRadius, beta));
-  return ZeroNeighbourhood{*x0, ulp_of<T>(std::min(left, right))};
+  const long double r = kZeroRadius<T>;
+  const long double left = std::fabs(ld::derivative(Dn::kKind, *x0 - r, beta));
+  const long double right = std::fabs(ld::derivative(Dn::kKind, *x0 + r, beta));
+  return ZeroNeighbourhood{*x0, r, ulp_of<T>(std::min(left, right))};
 }
 
 // Every zero of the functions under test at lane type T (the samples hold them all).
@@ -335,11 +354,17 @@ std::vector<long double> all_zeros() {
   return out;
 }
 
-// n inputs in x0 ± 0.01, and the `each_side` values of T nearest x0 on each side.
+// n inputs in x0 ± 0.01, n more at distances log-uniform in [2^-16, 2^-5) (each binade of the
+// distance alike, both sides), and the `each_side` values of T nearest x0 on each side.
 template <class T>
 void append_zero_neighbourhood(std::vector<T>& out, long double x0, std::size_t n, int each_side,
                                std::mt19937_64& rng) {
   append_dense<T>(out, double(x0 - 0.01L), double(x0 + 0.01L), n, rng);
+  std::uniform_real_distribution<long double> exponent(-16, -5);
+  for (std::size_t i = 0; i < n; ++i) {
+    const long double d = std::exp2(exponent(rng));
+    out.push_back(static_cast<T>(i % 2 ? x0 + d : x0 - d));
+  }
   T below = static_cast<T>(x0), above = below;
   for (int i = 0; i < each_side; ++i) {
     out.push_back(below);
@@ -378,8 +403,8 @@ struct Measurement {
     }
     if (zero) {
       char buf[160];
-      std::snprintf(buf, sizeof buf, "; within 2^-9 of the zero %.12Lg (%zu inputs): max %.3Lg",
-                    zero->x0, near_zero, max_units);
+      std::snprintf(buf, sizeof buf, "; within 2^%d of the zero %.12Lg (%zu inputs): max %.3Lg",
+                    std::ilogb(zero->radius), zero->x0, near_zero, max_units);
       s += buf;
       s += " units of " + hexval(static_cast<T>(zero->unit));
       if (max_units > 0) s += " at x = " + hexval(worst_zero_x);
@@ -484,14 +509,14 @@ double mpfr_double_reference(double x) {
 // ---------------------------------------------------------------------------------------------
 // The samples
 
-// ~4·10^5 floats (emulated: ~3·10^4): every binade of both signs, [-16, 16], the tails of both
+// ~4·10^5 floats (small samples: ~3·10^4): every binade of both signs, [-16, 16], the tails of both
 // signs out to where every f' tested has underflowed (gelu' near -14.5, gelu_tanh' -10.3,
 // sigmoid' ±104, silu' -108.5, swish' β=0.5 -217, ∂swish/∂β β=0.5 ±230), denser where the
-// results turn subnormal, and ±0.01 around every zero of f' with the 64 floats nearest it on
+// results turn subnormal, and around every zero of f' with the 64 floats nearest it on
 // each side.
 const std::vector<float>& float_inputs() {
   static const std::vector<float> sample = [] {
-    const std::size_t s = kEmulated ? 16 : 1;  // the emulated build's divisor
+    const std::size_t s = kSmallSamples ? 16 : 1;  // the small samples' divisor
     std::mt19937_64 rng(0xde71f10aULL);
     std::vector<float> out = edge_values<float>();
     append_binades(out, 128 / s, rng);
@@ -509,13 +534,13 @@ const std::vector<float>& float_inputs() {
   return sample;
 }
 
-// support/sampling.hpp's double_sample() (emulated: every k-th of it, ~2·10^4 inputs) and
-// ±0.01 around every zero of f' with the 64 doubles nearest it on each side.
+// support/sampling.hpp's double_sample() (small samples: every k-th of it, ~2·10^4 inputs) and
+// around every zero of f' with the 64 doubles nearest it on each side.
 const std::vector<double>& double_inputs() {
   static const std::vector<double> sample = [] {
     std::vector<double> out;
     const std::vector<double> all = double_sample();
-    if (kEmulated) {
+    if (kSmallSamples) {
       const std::size_t stride = all.size() / 20000 + 1;
       for (std::size_t i = 0; i < all.size(); i += stride) out.push_back(all[i]);
       for (double x : edge_values<double>()) out.push_back(x);
@@ -524,7 +549,7 @@ const std::vector<double>& double_inputs() {
     }
     std::mt19937_64 rng(0xde71f64ULL);
     for (long double x0 : all_zeros<double>())
-      append_zero_neighbourhood<double>(out, x0, kEmulated ? 256 : 4096, 64, rng);
+      append_zero_neighbourhood<double>(out, x0, kSmallSamples ? 256 : 4096, 64, rng);
     return out;
   }();
   return sample;
@@ -551,7 +576,7 @@ inline std::vector<Range> double_extreme_ranges(Derivative d, double beta) {
   return {};
 }
 
-inline constexpr std::size_t kPerExtremeRange = kEmulated ? 2000 : 100000;
+inline constexpr std::size_t kPerExtremeRange = kSmallSamples ? 2000 : 100000;
 
 template <class Dn>
 const std::vector<double>& double_extreme_inputs() {
@@ -607,15 +632,15 @@ const char* type_name16() {
   return std::is_same_v<T, Eigen::bfloat16> ? "bfloat16" : "half";
 }
 
-// Every bit pattern of T (emulated: every 32nd, and the special values).
+// Every bit pattern of T (small samples: every 32nd, and the special values).
 template <class T>
 const std::vector<T>& inputs16() {
   static const std::vector<T> xs = [] {
     std::vector<T> out;
-    const std::uint32_t step = kEmulated ? 32 : 1;
+    const std::uint32_t step = kSmallSamples ? 32 : 1;
     for (std::uint32_t b = 0; b < 65536; b += step)
       out.push_back(Eigen::numext::bit_cast<T>(std::uint16_t(b)));
-    if (kEmulated) {
+    if (kSmallSamples) {
       const float inf = std::numeric_limits<float>::infinity();
       for (float v : {inf, -inf, 0.0f, -0.0f, 1.0f, -1.0f}) out.push_back(T(v));
     }
@@ -717,8 +742,8 @@ TEST(DerivativeReferences, ZerosOfTheDerivativesAreSignChanges) {
     auto mpfr = [&](long double x) {
       return mpfr_derivatives().value<double>(Dn::kKind, double(x), beta);
     };
-    EXPECT_LT(mpfr(z->x0 - kZeroRadius), 0) << Dn::label();
-    EXPECT_GT(mpfr(z->x0 + kZeroRadius), 0) << Dn::label();
+    EXPECT_LT(mpfr(z->x0 - z->radius), 0) << Dn::label();
+    EXPECT_GT(mpfr(z->x0 + z->radius), 0) << Dn::label();
     EXPECT_LT(std::fabs(mpfr(z->x0)), 1e-15) << Dn::label();
     const auto zf = zero_neighbourhood<Dn, float>();
     std::printf("[zero] %-28s x0 = %.17Lg (float beta: %.9Lg); unit double %La, float %La\n",
@@ -739,20 +764,20 @@ TEST(DerivativeSamples, FloatSampleCoversEveryBinadeTailsAndZeros) {
   auto count_in = [&](float lo, float hi) {
     return std::count_if(xs.begin(), xs.end(), [=](float x) { return x >= lo && x <= hi; });
   };
-  const std::ptrdiff_t n = kEmulated ? 50 : 1000;
+  const std::ptrdiff_t n = kSmallSamples ? 50 : 1000;
   EXPECT_GE(count_in(-14.8f, -14.2f), n);    // gelu' underflows
   EXPECT_GE(count_in(-110.f, -104.f), n);    // sigmoid', silu'
   EXPECT_GE(count_in(-222.f, -215.f), n);    // swish' β = 0.5
   EXPECT_GE(count_in(225.f, 235.f), n / 4);  // ∂swish/∂β β = 0.5, x > 0
   for (long double x0 : all_zeros<float>()) {
-    EXPECT_GE(count_in(float(x0 - kZeroRadius), float(x0 + kZeroRadius)), 2 * n);
+    EXPECT_GE(count_in(float(x0 - kZeroRadius<float>), float(x0 + kZeroRadius<float>)), 2 * n);
   }
 }
 
 TEST(DerivativeSamples, DoubleSampleCoversEveryBinadeAndZeros) {
   const auto& xs = double_inputs();
   std::printf("double sample: %zu inputs\n", xs.size());
-  if (!kEmulated) {
+  if (!kSmallSamples) {
     EXPECT_GE(xs.size(), std::size_t(1000000));
     std::vector<bool> strata(4096);
     for (double x : xs) strata[bits_of(x) >> 52] = true;
@@ -760,8 +785,8 @@ TEST(DerivativeSamples, DoubleSampleCoversEveryBinadeAndZeros) {
   }
   for (long double x0 : all_zeros<double>()) {
     EXPECT_GE(std::count_if(xs.begin(), xs.end(),
-                            [&](double x) { return std::fabs(x - x0) <= kZeroRadius; }),
-              kEmulated ? 50 : 800);
+                            [&](double x) { return std::fabs(x - x0) <= kZeroRadius<double>; }),
+              kSmallSamples ? 50 : 800);
   }
 }
 
