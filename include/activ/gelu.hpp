@@ -48,7 +48,7 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu, Gelu)
 namespace detail {
 struct GeluDerivativeKernel {
   static constexpr int kCostFloat = 60, kCostDouble = 400;
-  template <class Packet>
+  template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return gelu_derivative(x);
   }
@@ -60,12 +60,17 @@ struct GeluDerivativeKernel {
 /// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
 ///
 /// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
-/// Max error:      4 ULP, float and double, both tiers (docs/accuracy.md: 0-1 float, 1-3 double);
-///                 within 2^-9 (float), 2^-7 (double) of a zero of f', 4 ULP of f' there
+/// Max error:      4 ULP (fast tier: 8), float and double; within 2^-9 (float), 2^-7 (double)
+///                 of a zero of f', absolute: 4 (8) ULP of f' there (docs/design.md §4)
 template <Tier T>
 using BasicGeluDerivative = detail::BasicDerivative<detail::GeluDerivativeKernel, T>;
 
 using GeluDerivative = BasicGeluDerivative<Tier::precise>;
+/// The derivative of a Gelu of either tier (the GLU backward passes find it by this name).
+template <Tier T>
+constexpr BasicGeluDerivative<T> derivative_of(const BasicGelu<T>&) {
+  return {};
+}
 /// gelu'(x) as a lazy expression, and gelu_backward(dy, x) = dy * gelu'(x).
 ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu, GeluDerivative, "activ::gelu")
 

@@ -50,7 +50,7 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu_tanh, GeluTanh)
 namespace detail {
 struct GeluTanhDerivativeKernel {
   static constexpr int kCostFloat = 50, kCostDouble = 250;
-  template <class Packet>
+  template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return gelu_tanh_derivative(x);
   }
@@ -61,12 +61,17 @@ struct GeluTanhDerivativeKernel {
 /// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
 ///
 /// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
-/// Max error:      4 ULP, float and double, both tiers (docs/accuracy.md: 0-1 float, 1-3 double);
-///                 within 2^-9 (float), 2^-7 (double) of a zero of f', 4 ULP of f' there
+/// Max error:      4 ULP (fast tier: 8), float and double; within 2^-9 (float), 2^-7 (double)
+///                 of a zero of f', absolute: 4 (8) ULP of f' there (docs/design.md §4)
 template <Tier T>
 using BasicGeluTanhDerivative = detail::BasicDerivative<detail::GeluTanhDerivativeKernel, T>;
 
 using GeluTanhDerivative = BasicGeluTanhDerivative<Tier::precise>;
+/// The derivative of a GeluTanh of either tier (the GLU backward passes find it by this name).
+template <Tier T>
+constexpr BasicGeluTanhDerivative<T> derivative_of(const BasicGeluTanh<T>&) {
+  return {};
+}
 /// gelu_tanh'(x) as a lazy expression, and gelu_tanh_backward(dy, x) = dy * gelu_tanh'(x).
 ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(gelu_tanh, GeluTanhDerivative, "activ::gelu_tanh")
 

@@ -21,6 +21,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "activ/detail/glu/backward.hpp"
 #include "activ/detail/glu/dense.hpp"
 #include "activ/detail/glu/oai.hpp"
 #include "activ/detail/glu/spec.hpp"
@@ -150,6 +151,44 @@ inline constexpr detail::glu_variant<
     detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::precise>, detail::oai_value>>>
     swiglu_oai{{"activ::swiglu_oai"}};
 
+namespace detail {
+/// swiglu_oai's gate derivative: swish'(g; alpha) (the clamp's mask is the gate's gradient_mask).
+template <Tier T>
+BasicSwishDerivative<T> derivative_of(const oai_gate<T>& f) {
+  return BasicSwishDerivative<T>(f.alpha.value);
+}
+}  // namespace detail
+
+/// The backward passes of the GLU variants: for out = V(v)·Gate(g),
+///   dvalue = dy·Gate(g)·V'(v),  dgate = (dy·V(v))·Gate'(g),
+/// V the identity except for swiglu_oai. Forms (parameters last, as in the forward pass):
+///   auto dh = activ::geglu_backward(dy, h[, layout]);      // h's shape, evaluated
+///   activ::geglu_backward.into(dh, dy, h[, layout]);       // into existing storage
+///   auto [dvalue, dgate] = activ::geglu_backward(dy, value, gate);  // lazy
+/// dy has the forward output's shape; dh must have h's and share no memory with dy or h.
+/// swiglu_oai_backward follows PyTorch's autograd through GPT-OSS's clamps: the gradient is +0
+/// where a clamp is active (g > limit for the gate, |v| > limit for the value, NaN inputs) and
+/// passes at the clamp points themselves.
+/// Max error: dvalue as the forward GLU (3 ULP of dy·Gate(g); it is the forward product with dy
+/// in the value's place); dgate 6 ULP of (dy·V(v))·Gate'(g), absolute near a zero of Gate' as
+/// for the derivatives (docs/design.md §4); 16-bit lanes: computed in float, each result rounded
+/// once.
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<Gelu>>> geglu_backward{
+    {"activ::geglu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<GeluTanh>>>
+    geglu_tanh_backward{{"activ::geglu_tanh_backward"}};
+inline constexpr detail::glu_backward_variant<detail::swiglu_spec<GLU<Silu>, GLU<Swish>>>
+    swiglu_backward{{"activ::swiglu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<Relu>>> reglu_backward{
+    {"activ::reglu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<Sigmoid>>> glu_backward{
+    {"activ::glu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<Identity>>>
+    bilinear_backward{{"activ::bilinear_backward"}};
+inline constexpr detail::glu_backward_variant<
+    detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::precise>, detail::oai_value>>>
+    swiglu_oai_backward{{"activ::swiglu_oai_backward"}};
+
 /// The fast tier of the GLU family (within 5 ULP of the exact product where the precise variants
 /// are within 3; docs/design.md §4): the same forms, layouts and errors, with the fast gates.
 /// reglu and bilinear are exact in both tiers: the same objects.
@@ -165,8 +204,22 @@ inline constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<fast::Sigmoid>>>
 inline constexpr detail::glu_variant<
     detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::fast>, detail::oai_value>>>
     swiglu_oai{{"activ::fast::swiglu_oai"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<fast::Gelu>>>
+    geglu_backward{{"activ::fast::geglu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<fast::GeluTanh>>>
+    geglu_tanh_backward{{"activ::fast::geglu_tanh_backward"}};
+inline constexpr detail::glu_backward_variant<
+    detail::swiglu_spec<GLU<fast::Silu>, GLU<fast::Swish>>>
+    swiglu_backward{{"activ::fast::swiglu_backward"}};
+inline constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<fast::Sigmoid>>>
+    glu_backward{{"activ::fast::glu_backward"}};
+inline constexpr detail::glu_backward_variant<
+    detail::swiglu_oai_spec<GLU<detail::oai_gate<Tier::fast>, detail::oai_value>>>
+    swiglu_oai_backward{{"activ::fast::swiglu_oai_backward"}};
 using activ::bilinear;
+using activ::bilinear_backward;
 using activ::reglu;
+using activ::reglu_backward;
 using activ::Relu;
 using activ::relu;
 }  // namespace fast
@@ -178,6 +231,15 @@ using activ::relu;
 template <class Gate>
 constexpr detail::glu_variant<detail::glu_fixed_spec<GLU<Gate>>> make_glu(Gate gate,
                                                                           const char* name) {
+  return {{name, GLU<Gate>{gate}}};
+}
+
+/// The backward pass of a make_glu variant: the gate needs a derivative, derivative_of(gate)
+/// found by argument-dependent lookup (a function in the gate's namespace returning a functor):
+///   inline constexpr auto mishglu_backward = activ::make_glu_backward(Mish{}, "mylib::...");
+template <class Gate>
+constexpr detail::glu_backward_variant<detail::glu_fixed_spec<GLU<Gate>>> make_glu_backward(
+    Gate gate, const char* name) {
   return {{name, GLU<Gate>{gate}}};
 }
 

@@ -49,6 +49,8 @@ struct ReluDerivative : detail::UnaryFunctor<ReluDerivative> {
 };
 /// relu'(x) as a lazy expression, and relu_backward(dy, x) = dy * relu'(x).
 ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(relu, ReluDerivative, "activ::relu")
+/// The derivative of Relu (for the GLU backward passes).
+constexpr ReluDerivative derivative_of(const Relu&) { return {}; }
 
 }  // namespace activ
 

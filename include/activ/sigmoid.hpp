@@ -44,9 +44,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
 namespace detail {
 struct SigmoidDerivativeKernel {
   static constexpr int kCostFloat = 40, kCostDouble = 200;
-  template <class Packet>
+  template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
-    return sigmoid_derivative(x);
+    return sigmoid_derivative<T>(x);
   }
 };
 }  // namespace detail
@@ -55,12 +55,16 @@ struct SigmoidDerivativeKernel {
 /// Special values: NaN -> the same NaN, +-inf -> +0, +-0 -> 1/4
 ///
 /// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
-/// Max error:      4 ULP, float and double, both tiers, on the whole real line (docs/accuracy.md:
-///                 0 float, 1 double)
+/// Max error:      4 ULP (fast tier: 8), float and double, on the whole real line
 template <Tier T>
 using BasicSigmoidDerivative = detail::BasicDerivative<detail::SigmoidDerivativeKernel, T>;
 
 using SigmoidDerivative = BasicSigmoidDerivative<Tier::precise>;
+/// The derivative of a Sigmoid of either tier (the GLU backward passes find it by this name).
+template <Tier T>
+constexpr BasicSigmoidDerivative<T> derivative_of(const BasicSigmoid<T>&) {
+  return {};
+}
 /// sigmoid'(x) as a lazy expression, and sigmoid_backward(dy, x) = dy * sigmoid'(x).
 ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(sigmoid, SigmoidDerivative, "activ::sigmoid")
 

@@ -46,9 +46,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
 namespace detail {
 struct SiluDerivativeKernel {
   static constexpr int kCostFloat = 45, kCostDouble = 220;
-  template <class Packet>
+  template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
-    return swish_derivative<LogisticDerivative::kPlusSigmoid>(x, Parameter(1.0));
+    return swish_derivative<T, LogisticDerivative::kPlusSigmoid>(x, Parameter(1.0));
   }
 };
 }  // namespace detail
@@ -57,12 +57,17 @@ struct SiluDerivativeKernel {
 /// Special values: NaN -> the same NaN, +inf -> 1, -inf -> -0, +-0 -> 1/2
 ///
 /// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
-/// Max error:      4 ULP, float and double, both tiers (docs/accuracy.md: 0-1 float, 1-3 double);
-///                 within 2^-9 (float), 2^-7 (double) of a zero of f', 4 ULP of f' there
+/// Max error:      4 ULP (fast tier: 8), float and double; within 2^-9 (float), 2^-7 (double)
+///                 of a zero of f', absolute: 4 (8) ULP of f' there (docs/design.md §4)
 template <Tier T>
 using BasicSiluDerivative = detail::BasicDerivative<detail::SiluDerivativeKernel, T>;
 
 using SiluDerivative = BasicSiluDerivative<Tier::precise>;
+/// The derivative of a Silu of either tier (the GLU backward passes find it by this name).
+template <Tier T>
+constexpr BasicSiluDerivative<T> derivative_of(const BasicSilu<T>&) {
+  return {};
+}
 /// silu'(x) as a lazy expression, and silu_backward(dy, x) = dy * silu'(x).
 ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(silu, SiluDerivative, "activ::silu")
 

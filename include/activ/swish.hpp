@@ -78,8 +78,8 @@ EIGEN_STRONG_INLINE auto swish(const Eigen::TensorBase<T, Access>& x, double bet
 /// beta is rounded to each lane type once, as for swish.
 ///
 /// Lane types:     float, double; Eigen::bfloat16, Eigen::half (computed in float, rounded once)
-/// Max error:      4 ULP, float and double, both tiers (docs/accuracy.md: 0-1 float, 1-3 double);
-///                 within 2^-9 (float), 2^-7 (double) of a zero of f', 4 ULP of f' there
+/// Max error:      4 ULP (fast tier: 8), float and double; within 2^-9 (float), 2^-7 (double)
+///                 of a zero of f', absolute: 4 (8) ULP of f' there (docs/design.md §4)
 /// Special values: (beta > 0) NaN -> the same NaN; swish': +inf -> 1, -inf -> -0, +-0 -> 1/2;
 ///                 d/dbeta: +-inf -> +0, +-0 -> +0
 template <Tier T, detail::LogisticDerivative D>
@@ -96,7 +96,14 @@ struct BasicSwishDerivativeOf : detail::UnaryFunctor<BasicSwishDerivativeOf<T, D
 
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
-    return detail::nan_passthrough(x, detail::swish_derivative<D>(x, beta));
+    return detail::nan_passthrough(x, detail::swish_derivative<T, D>(x, beta));
+  }
+  /// 16-bit lanes: the precise kernel in both tiers (see detail::BasicDerivative).
+  auto float_kernel() const {
+    return [this](const auto& p) {
+      return detail::within_bound(
+          detail::nan_passthrough(p, detail::swish_derivative<Tier::precise, D>(p, beta)));
+    };
   }
 };
 template <Tier T>
@@ -131,6 +138,11 @@ namespace detail {
 }  // namespace detail
 
 using SwishDerivative = BasicSwishDerivative<Tier::precise>;
+/// The derivative of a Swish{beta} of either tier, with its beta (for the GLU backward passes).
+template <Tier T>
+BasicSwishDerivative<T> derivative_of(const BasicSwish<T>& f) {
+  return BasicSwishDerivative<T>(f.beta.value);
+}
 using SwishBetaDerivative = BasicSwishBetaDerivative<Tier::precise>;
 /// swish'(x; beta) lazily; swish_backward(dy, x, beta) = dy * swish'(x; beta);
 /// swish_backward_beta(dy, x, beta) = dy * d swish / d beta (the caller reduces it).

@@ -161,13 +161,25 @@ class MpfrDerivatives {
   // correctly rounded to T (float, double, Eigen::bfloat16, Eigen::half) up to a tie at 256 bits.
   template <class T>
   T value(Derivative d, double x, double beta) {
-    if (!std::isfinite(x)) return T(static_cast<float>(derivative_limit(d, x)));
-    if (d == Derivative::relu) return T(x > 0 ? 1.0f : 0.0f);
+    return scaled<T>(d, x, beta, nullptr);
+  }
+
+  // factor·f'(x) rounded once to T (factor: an exact MPFR value, or nullptr for 1): the GLU
+  // backward pass's dgate = (dy·V(v))·Gate'(g) without rounding Gate'(g) first.
+  template <class T>
+  T scaled(Derivative d, double x, double beta, mpfr_srcptr factor) {
+    if (!std::isfinite(x) || d == Derivative::relu) {
+      const double limit =
+          d == Derivative::relu && std::isfinite(x) ? (x > 0 ? 1.0 : 0.0) : derivative_limit(d, x);
+      mpfr_set_d(r_, limit, MPFR_RNDN);
+      return rounded<T>(factor);
+    }
     // Below x = -64, gelu' and gelu_tanh' are negative and below e^-2000 in magnitude (under every
     // subnormal), but e^(-x^2/2) leaves even MPFR's widest exponent range for |x| > ~3e9 and
-    // would come back as +0: the correctly rounded value is -0.
+    // would come back as +0: the correctly rounded value is -0 (times the factor).
     if ((d == Derivative::gelu || d == Derivative::gelu_tanh) && x < -64) {
-      return T(static_cast<float>(-0.0));
+      mpfr_set_d(r_, -0.0, MPFR_RNDN);
+      return rounded<T>(factor);
     }
     mpfr_set_d(x_, x, MPFR_RNDN);
     switch (d) {
@@ -187,10 +199,17 @@ class MpfrDerivatives {
         break;
       case Derivative::relu: break;
     }
-    return rounder_.rounded<T>(r_);
+    return rounded<T>(factor);
   }
 
  private:
+  // r (times factor, if any) rounded once to T.
+  template <class T>
+  T rounded(mpfr_srcptr factor) {
+    if (factor) mpfr_mul(r_, r_, factor, MPFR_RNDN);
+    return rounder_.rounded<T>(r_);
+  }
+
   // e = e^−|b|, d = 1 + e
   void exp_neg_abs_b() {
     mpfr_abs(e_, b_, MPFR_RNDN);

@@ -11,10 +11,17 @@
 // of every output's bits in input order (a refactoring that must not change a result compares
 // these). Exit status 1 when a bound or a bit-identity is broken.
 //
-//   activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]
+//   activ_sweep [--func NAME]... [--derivatives] [--threads N] [--range LO HI] [--stride S]
 //   NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, the precise tier, and each
-//         with fast:: before it (fast::gelu, ...), the fast tier (default: all)
+//         with fast:: before it (fast::gelu, ...), the fast tier (default: all of these);
+//         the derivatives: gelu_derivative gelu_tanh_derivative sigmoid_derivative
+//         silu_derivative swish_derivative_0p5 (_1p702, _2) swish_beta_derivative_0p5 (_1p702,
+//         _2), and fast:: before each (--derivatives: all of them). Their reference is the closed
+//         form of support/derivative_reference.hpp in long double, rounded once to float; within
+//         the neighbourhood of a zero of f' (support/derivatives.hpp) the error counted is the
+//         absolute one in the neighbourhood's unit, rounded up.
 #include "support/accuracy.hpp"
+#include "support/derivatives.hpp"
 #include "support/functions.hpp"
 #include "support/reference.hpp"
 #include "support/ulp.hpp"
@@ -120,6 +127,77 @@ float reference(float x) {
   });
 }
 
+// A derivative of support/derivatives.hpp as a sweep function.
+template <class Dn>
+struct DerivativeSweepFn {
+  static std::string name() {
+    std::string s =
+        std::string(Dn::kFast ? "fast::" : "") + derivative_base_name(Dn::kKind) + "_derivative";
+    if (Dn::kHasBeta) s += Dn::base_name().substr(derivative_base_name(Dn::kKind).size());
+    return s;
+  }
+  static auto functor() { return Dn::functor(); }
+  template <class X>
+  static auto apply(const X& x) {
+    return Dn::derivative(x);
+  }
+  static long double exact(float x) {
+    return ld::derivative(Dn::kKind, x, Dn::template beta_at<float>());
+  }
+  static float reference(float x) { return static_cast<float>(exact(x)); }
+  static std::uint64_t error(float x, float got, float want) {
+    static const std::optional<ZeroNeighbourhood> zero = zero_neighbourhood<Dn, float>();
+    if (zero && zero->contains(x) && !std::isnan(got)) {
+      return std::uint64_t(std::ceil(std::fabs(got - exact(x)) / zero->unit));
+    }
+    return ulp_distance(got, want);
+  }
+  static constexpr std::uint64_t bound() { return derivative_bound<Dn, float>(); }
+};
+
+template <class Fn, class = void>
+struct is_derivative_sweep : std::false_type {};
+template <class Fn>
+struct is_derivative_sweep<Fn, std::void_t<decltype(Fn::error(0.f, 0.f, 0.f))>> : std::true_type {};
+
+template <class Fn>
+float sweep_reference(float x) {
+  if constexpr (is_derivative_sweep<Fn>::value) {
+    return Fn::reference(x);
+  } else {
+    return reference<Fn>(x);
+  }
+}
+template <class Fn>
+std::uint64_t sweep_error(float x, float got, float want) {
+  if constexpr (is_derivative_sweep<Fn>::value) {
+    return Fn::error(x, got, want);
+  } else {
+    return ulp_distance(got, want);
+  }
+}
+template <class Fn>
+constexpr std::uint64_t sweep_bound() {
+  if constexpr (is_derivative_sweep<Fn>::value) {
+    return Fn::bound();
+  } else {
+    return bound_of<Fn, float>();
+  }
+}
+
+using G = Derivative;
+using DerivativeSweepList = FunctionList<
+    DerivativeSweepFn<D<G::gelu>>, DerivativeSweepFn<D<G::gelu_tanh>>,
+    DerivativeSweepFn<D<G::sigmoid>>, DerivativeSweepFn<D<G::silu>>,
+    DerivativeSweepFn<D<G::swish, 500>>, DerivativeSweepFn<D<G::swish, 1702>>,
+    DerivativeSweepFn<D<G::swish, 2000>>, DerivativeSweepFn<D<G::swish_beta, 500>>,
+    DerivativeSweepFn<D<G::swish_beta, 1702>>, DerivativeSweepFn<D<G::swish_beta, 2000>>,
+    DerivativeSweepFn<FastD<G::gelu>>, DerivativeSweepFn<FastD<G::gelu_tanh>>,
+    DerivativeSweepFn<FastD<G::sigmoid>>, DerivativeSweepFn<FastD<G::silu>>,
+    DerivativeSweepFn<FastD<G::swish, 500>>, DerivativeSweepFn<FastD<G::swish, 1702>>,
+    DerivativeSweepFn<FastD<G::swish, 2000>>, DerivativeSweepFn<FastD<G::swish_beta, 500>>,
+    DerivativeSweepFn<FastD<G::swish_beta, 1702>>, DerivativeSweepFn<FastD<G::swish_beta, 2000>>>;
+
 template <class Fn>
 Stats sweep(const Inputs& inputs, unsigned threads) {
   constexpr std::uint64_t kChunk = std::uint64_t(1) << 20;
@@ -143,9 +221,9 @@ Stats sweep(const Inputs& inputs, unsigned threads) {
           in(i) = from_bits<float>(inputs.bits(b + std::uint64_t(i)));
         out.head(n) = Fn::apply(in.head(n));
         for (Eigen::Index i = 0; i < n; ++i) {
-          const float x = in(i), got = out(i), want = reference<Fn>(x);
+          const float x = in(i), got = out(i), want = sweep_reference<Fn>(x);
           hash = Stats::fnv1a(hash, bits_of(got));
-          const std::uint64_t d = ulp_distance(got, want);
+          const std::uint64_t d = sweep_error<Fn>(x, got, want);
           ++s.count;
           ++s.histogram[std::min<std::uint64_t>(d, 4)];
           if (std::isnan(got) != std::isnan(want) ||
@@ -204,7 +282,7 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::fprintf(stderr, "%s: max %" PRIu64 " ULP, %.1f s\n", Fn::name().c_str(), s.max_ulp,
                  seconds);
-    rows.push_back({Fn::name(), std::move(s), seconds, bound_of<Fn, float>()});
+    rows.push_back({Fn::name(), std::move(s), seconds, sweep_bound<Fn>()});
   };
   (one(Fns{}), ...);
 }
@@ -212,23 +290,29 @@ void run_selected(FunctionList<Fns...>, const Options& opt, const Inputs& inputs
 [[noreturn]] void usage(const char* why) {
   std::fprintf(
       stderr,
-      "%s\nusage: activ_sweep [--func NAME]... [--threads N] [--range LO HI] [--stride S]\n"
+      "%s\nusage: activ_sweep [--func NAME]... [--derivatives] [--threads N] [--range LO HI] "
+      "[--stride S]\n"
       "NAME: gelu gelu_tanh sigmoid silu swish_0p5 swish_1p702 swish_2, and each with fast:: "
       "before\n"
-      "it (default: all)\n",
+      "it (default: all); the derivatives gelu_derivative ... swish_beta_derivative_2 and their\n"
+      "fast:: twins (--derivatives: all of them)\n",
       why);
   std::exit(2);
 }
 
 Options parse(int argc, char** argv) {
   Options opt;
-  const std::vector<std::string> known = names(AccuracyFunctionList{});
+  std::vector<std::string> known = names(AccuracyFunctionList{});
+  const std::vector<std::string> derivatives = names(DerivativeSweepList{});
+  known.insert(known.end(), derivatives.begin(), derivatives.end());
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--func" && i + 1 < argc) {
       opt.functions.push_back(argv[++i]);
       if (std::find(known.begin(), known.end(), opt.functions.back()) == known.end())
         usage("unknown function");
+    } else if (a == "--derivatives") {
+      opt.functions.insert(opt.functions.end(), derivatives.begin(), derivatives.end());
     } else if (a == "--threads" && i + 1 < argc) {
       opt.threads = unsigned(std::max(1, std::atoi(argv[++i])));
     } else if (a == "--range" && i + 2 < argc) {
@@ -245,7 +329,7 @@ Options parse(int argc, char** argv) {
       usage(("unknown argument " + a).c_str());
     }
   }
-  if (opt.functions.empty()) opt.functions = known;
+  if (opt.functions.empty()) opt.functions = names(AccuracyFunctionList{});
   return opt;
 }
 
@@ -259,9 +343,11 @@ int main_(int argc, char** argv) {
   inputs.count = (inputs.count + opt.stride - 1) / opt.stride;
   std::vector<Row> rows;
   run_selected(AccuracyFunctionList{}, opt, inputs, rows);
+  run_selected(DerivativeSweepList{}, opt, inputs, rows);
 
   std::printf(
-      "activ float32 sweep: %s%s; Eigen SIMD: %s; %s; %u threads; reference: double libm, "
+      "activ float32 sweep: %s%s; Eigen SIMD: %s; %s; %u threads; reference: double libm "
+      "(derivatives: long double), "
       "ties settled by %s\n\n",
       opt.ranged ? ("every float in [" + show(opt.lo) + ", " + show(opt.hi) + "]").c_str()
                  : "all 2^32 inputs",
@@ -310,8 +396,10 @@ int main_(int argc, char** argv) {
     std::printf("- %s: output hash %016" PRIx64 " (FNV-1a of %" PRIu64 " outputs' bits)\n",
                 r.name.c_str(), r.stats.output_hash(), r.stats.count);
   }
-  std::printf("\nbounds (precise %" PRIu64 " ULP, fast %" PRIu64 " ULP): %s\n", kMaxUlpFloat,
-              kMaxUlpFast, ok ? "hold" : "BROKEN");
+  std::printf("\nbounds (precise %" PRIu64 " ULP, fast %" PRIu64 " ULP; derivatives %" PRIu64
+              " and %" PRIu64 " ULP): %s\n",
+              kMaxUlpFloat, kMaxUlpFast, kBoundFloatPrecise, kBoundFloatFast,
+              ok ? "hold" : "BROKEN");
   return ok ? 0 : 1;
 }
 

@@ -13,14 +13,22 @@
 namespace activ {
 namespace detail {
 
-/// The derivative functor of both tiers for a kernel of the form Kernel::apply(x) (the
+/// The derivative functor of both tiers for a kernel of the form Kernel::apply<T>(x) (the
 /// derivatives of activ's functions, in their own headers): NaN in, the same NaN out. Kernel
 /// also gives the functor_traits costs (kCostFloat, kCostDouble).
 template <class Kernel, Tier T>
 struct BasicDerivative : UnaryFunctor<BasicDerivative<Kernel, T>> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
-    return nan_passthrough(x, Kernel::apply(x));
+    return nan_passthrough(x, Kernel::template apply<T>(x));
+  }
+  /// 16-bit lanes take the precise kernel in both tiers: its float result is within 1 ULP, so
+  /// that the rounding to 16 bits is correct for every input at the cost of few double
+  /// re-evaluations (unary_functor.hpp).
+  auto float_kernel() const {
+    return [](const auto& p) {
+      return within_bound(nan_passthrough(p, Kernel::template apply<Tier::precise>(p)));
+    };
   }
 };
 

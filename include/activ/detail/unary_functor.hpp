@@ -34,7 +34,7 @@ struct UnaryFunctor {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
     if constexpr (is_storage16_v<scalar_of<Packet>>) {
-      return apply16<float_max_ulp<Self>::value>(float_kernel(), self().exact16(), x);
+      return apply16<float_max_ulp<Self>::value>(self().float_kernel(), self().exact16(), x);
     } else {
       return self().kernel(x);
     }
@@ -45,7 +45,7 @@ struct UnaryFunctor {
     if constexpr (!check_scalar<Scalar>()) {
       return x;
     } else if constexpr (is_storage16_v<Scalar>) {
-      return apply16_scalar<float_max_ulp<Self>::value>(float_kernel(), self().exact16(), x);
+      return apply16_scalar<float_max_ulp<Self>::value>(self().float_kernel(), self().exact16(), x);
     } else {
       return via_packet(x, [this](const auto& p) { return self().kernel(p); });
     }
@@ -60,7 +60,7 @@ struct UnaryFunctor {
   /// kernel uses (rounded to float). Tiered and parametrized functors override it.
   const Self& double_evaluator() const { return self(); }
 
-  /// The kernel on float packets (16-bit inputs compute in float) ...
+  /// The kernel on float packets (16-bit inputs compute in float; a functor may give its own) ...
   auto float_kernel() const {
     return [this](const auto& p) { return within_bound(self().kernel(p)); };
   }

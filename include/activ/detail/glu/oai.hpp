@@ -51,6 +51,13 @@ struct oai_gate : UnaryFunctor<oai_gate<T>> {
     const Packet clamped = min_keep_nan(g, set1<Packet>(limit.in<scalar_of<Packet>>()));
     return nan_passthrough(clamped, swish<T>(clamped, alpha));
   }
+
+  /// Where the gradient passes the clamp: g <= limit, as PyTorch's clamp backward (the clamp
+  /// point itself passes it; a NaN does not). Float and double packets.
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet gradient_mask(const Packet& g) const {
+    return ei::pcmp_le(g, set1<Packet>(limit.in<scalar_of<Packet>>()));
+  }
 };
 
 struct oai_value : UnaryFunctor<oai_value> {
@@ -65,6 +72,13 @@ struct oai_value : UnaryFunctor<oai_value> {
     const Packet bound = set1<Packet>(limit.in<Scalar>());
     const Packet clamped = min_keep_nan(max_keep_nan(v, ei::pnegate(bound)), bound);
     return ei::padd(clamped, set1<Packet>(Scalar(1)));
+  }
+
+  /// Where the gradient passes the clamp: -limit <= v <= limit (both ends included, NaN not).
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet gradient_mask(const Packet& v) const {
+    const Packet bound = set1<Packet>(limit.in<scalar_of<Packet>>());
+    return ei::pand(ei::pcmp_le(ei::pnegate(bound), v), ei::pcmp_le(v, bound));
   }
 };
 

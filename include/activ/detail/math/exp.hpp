@@ -125,6 +125,16 @@ class Pow2Scale {
     }
   }
 
+  /// m * 2^k where 2^k is normal; where it is not, m * 2^-126 (float) or m * 2^-1022 (double),
+  /// which is larger: for a low-order term that only refines a sum far larger than it.
+  EIGEN_STRONG_INLINE Packet refinement_term(const Packet& m) const {
+    if constexpr (has_native_scale<Packet>::value) {
+      return scale_by_pow2(m, k_);
+    } else {
+      return ei::pmul(m, p_);
+    }
+  }
+
   /// q * 2^k rounded once (into the subnormals where it lands there), in the lanes where `used`
   /// is set; the others are unspecified.
   EIGEN_STRONG_INLINE Packet apply(const Packet& q, const Packet& used) const {

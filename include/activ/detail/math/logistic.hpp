@@ -244,40 +244,93 @@ EIGEN_STRONG_INLINE Packet logistic_derivative_for_double(const Packet& z_hi, co
   return ei::pselect(in_range, scale_by_pow2(ei::padd(q.hi, q.lo), exponent), far);
 }
 
-/// The derivatives of the logistic family (both tiers share these kernels: their cost is in the
-/// exponential, and the precise one is within the fast tier's bound). Float lanes compute in
-/// double (z = beta*x exact there), double lanes in double words.
-template <class Packet>
+/// The fast tier's sigmoid' (kSigmoid) and swish' (kPlusSigmoid, w = z) for float lanes, in
+/// float: with e^-|z| = m * 2^k (m a double word, exp_parts_dw) and t = m * 2^k,
+///   sigmoid'       = (m / (1 + t)^2) * 2^k,
+///   f', z >= 0     = (1 + t (1 + w)) / (1 + t)^2,
+///   f', z <  0     = (m ((1 + w) + t) / (1 + t)^2) * 2^k,
+/// the power of two applied last (Pow2Scale: one rounding of a subnormal result). Near the zero
+/// of f' (w ~ -1 - t), 1 + w and (1 + w) + t_hi are exact (Sterbenz) and the low words of t and
+/// z (swish's beta*x) are added after, so the absolute error there is a few units of 2^-24 times
+/// t, not an ULP of t. Errors elsewhere, in ULP: m < 1, (1 + t)^2 1.5, numerator 1, division 0.5.
+/// kLowWord: z_lo may be nonzero (swish's beta*x); sigmoid and silu pass z alone.
+template <LogisticDerivative D, bool kLowWord, class Packet>
+EIGEN_STRONG_INLINE Packet fast_logistic_derivative(const Packet& z_hi, const Packet& z_lo) {
+  static_assert(D != LogisticDerivative::kTimesSquare, "d/dbeta: the precise kernel");
+  using Scalar = scalar_of<Packet>;
+  const Packet zero = ei::pzero(z_hi), one = set1<Packet>(Scalar(1));
+  const Packet max_arg = set1<Packet>(FastLogisticConstants<Scalar>::kMaxArg);
+  const Packet in_range = ei::pcmp_lt(ei::pabs(z_hi), max_arg);
+  const Packet is_negative = ei::pcmp_lt(z_hi, zero);
+  const Packet arg_lo = ei::pand(in_range, ei::pselect(is_negative, z_lo, ei::pnegate(z_lo)));
+  const ExpPartsDW<Packet> e = exp_parts_dw(minus_abs_clamped(z_hi), arg_lo);
+  const Pow2Scale<Packet> scale(e.exponent);
+  const Packet t = scale.small_term(e.mantissa.hi);
+  const Packet one_plus_t = ei::padd(one, t);
+  const Packet den = ei::pmul(one_plus_t, one_plus_t);
+  if constexpr (D == LogisticDerivative::kSigmoid) {
+    const Packet q = ei::pdiv(e.mantissa.hi, den);
+    return ei::pselect(in_range, scale.apply(q, in_range), zero);
+  } else {
+    const Packet one_plus_w = ei::padd(one, z_hi);
+    const Packet t_lo = scale.refinement_term(e.mantissa.lo);
+    const Packet low = kLowWord ? ei::padd(t_lo, z_lo) : t_lo;
+    const Packet sum = ei::padd(ei::padd(one_plus_w, t), low);
+    const Packet negative = ei::pmul(e.mantissa.hi, sum);
+    const Packet positive = madd(t, one_plus_w, one);
+    const Packet q = ei::pdiv(ei::pselect(is_negative, negative, positive), den);
+    const Packet scaled = scale.apply(q, ei::pand(in_range, is_negative));
+    const Packet far = ei::pselect(is_negative, set1<Packet>(Scalar(-0.0)), one);
+    return ei::pselect(in_range, ei::pselect(is_negative, scaled, q), far);
+  }
+}
+
+/// The derivatives of the logistic family. The precise tier (and the fast one on double lanes,
+/// and for d/dbeta, where it is the faster way to the fast bound) computes float lanes in double
+/// (z = beta*x exact there) and double lanes in double words; the fast tier's float lanes use
+/// fast_logistic_derivative.
+template <Tier T, class Packet>
 EIGEN_STRONG_INLINE Packet sigmoid_derivative(const Packet& x) {
-  return float_in_double_else(
-      x,
-      [](const auto& v) {
-        return logistic_derivative_for_float<LogisticDerivative::kSigmoid>(v, v);
-      },
-      [](const auto& v) {
-        const auto zero = ei::pzero(v);
-        return logistic_derivative_for_double<LogisticDerivative::kSigmoid>(v, zero, {v, zero});
-      });
+  if constexpr (T == Tier::fast && std::is_same_v<scalar_of<Packet>, float>) {
+    return fast_logistic_derivative<LogisticDerivative::kSigmoid, false>(x, ei::pzero(x));
+  } else {
+    return float_in_double_else(
+        x,
+        [](const auto& v) {
+          return logistic_derivative_for_float<LogisticDerivative::kSigmoid>(v, v);
+        },
+        [](const auto& v) {
+          const auto zero = ei::pzero(v);
+          return logistic_derivative_for_double<LogisticDerivative::kSigmoid>(v, zero, {v, zero});
+        });
+  }
 }
 
 /// swish'(x) (beta = 1: silu') for kPlusSigmoid, d swish / d beta for kTimesSquare.
-template <LogisticDerivative D, class Packet>
+template <Tier T, LogisticDerivative D, class Packet>
 EIGEN_STRONG_INLINE Packet swish_derivative(const Packet& x, const Parameter& beta) {
-  return float_in_double_else(
-      x,
-      [&beta](const auto& v) {
-        const auto z = ei::pmul(set1<std::decay_t<decltype(v)>>(double(beta.as_float)), v);
-        return logistic_derivative_for_float<D>(z, D == LogisticDerivative::kTimesSquare ? v : z);
-      },
-      [&beta](const auto& v) {
-        const DoubleWord<std::decay_t<decltype(v)>> z =
-            two_product(set1<decltype(z.hi)>(beta.value), v);
-        if constexpr (D == LogisticDerivative::kTimesSquare) {
-          return logistic_derivative_for_double<D>(z.hi, z.lo, {v, ei::pzero(v)});
-        } else {
-          return logistic_derivative_for_double<D>(z.hi, z.lo, z);
-        }
-      });
+  if constexpr (T == Tier::fast && D == LogisticDerivative::kPlusSigmoid &&
+                std::is_same_v<scalar_of<Packet>, float>) {
+    if (beta.as_float == 1.0f) return fast_logistic_derivative<D, false>(x, ei::pzero(x));  // silu
+    const DoubleWord<Packet> z = two_product(set1<Packet>(beta.as_float), x);
+    return fast_logistic_derivative<D, true>(z.hi, z.lo);
+  } else {
+    return float_in_double_else(
+        x,
+        [&beta](const auto& v) {
+          const auto z = ei::pmul(set1<std::decay_t<decltype(v)>>(double(beta.as_float)), v);
+          return logistic_derivative_for_float<D>(z, D == LogisticDerivative::kTimesSquare ? v : z);
+        },
+        [&beta](const auto& v) {
+          const DoubleWord<std::decay_t<decltype(v)>> z =
+              two_product(set1<decltype(z.hi)>(beta.value), v);
+          if constexpr (D == LogisticDerivative::kTimesSquare) {
+            return logistic_derivative_for_double<D>(z.hi, z.lo, {v, ei::pzero(v)});
+          } else {
+            return logistic_derivative_for_double<D>(z.hi, z.lo, z);
+          }
+        });
+  }
 }
 
 // The entry points of both tiers. The fast tier runs in the lane type (fast/logistic.hpp); its
