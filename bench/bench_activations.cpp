@@ -11,156 +11,20 @@
 // Names are BM_<function><<type>>/<impl>/<n>, e.g. BM_gelu<float>/activ/4096,
 // which bench/compare.py groups into ratio tables. See bench/README.md.
 
-// GCC 12.2's avx512fintrin.h trips -Wmaybe-uninitialized on its own _mm512_undefined_*()
-// placeholders once inlined (GCC PR 105593, fixed in later GCC); Eigen's AVX-512 reductions and
-// min/max hit it under -march=native. The pragma covers the text of the headers included
-// between push and pop, so Eigen (and the intrinsics headers) are included here first.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <Eigen/Core>
-#include <unsupported/Eigen/SpecialFunctions>  // ArrayBase::erf() for the Eigen reference
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
-
-#include <benchmark/benchmark.h>
-#include <activ/activ.hpp>
+#include "functions.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+namespace activ_bench {
 namespace {
-
-template <class T>
-using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-
-constexpr double kSwishBeta = 1.702;
-constexpr double kSqrt2OverPi = 0.79788456080286535588;  // sqrt(2/pi), gelu_tanh's constant
-
-// One struct per function: the activ call, the scalar reference in the same type, Eigen's
-// built-in expression of the same formula, and the Eigen functor that decides whether that
-// expression is vectorized (its functor_traits<...>::PacketAccess, reported in the context).
-struct Gelu {
-  static constexpr const char* name = "gelu";
-  template <class T>
-  static auto lib(const Array<T>& x) {
-    return activ::gelu(x);
-  }
-  template <class T>
-  static auto fast(const Array<T>& x) {
-    return activ::fast::gelu(x);
-  }
-  template <class T>
-  static T ref(T v) {
-    return T(0.5) * v * (T(1) + std::erf(v * T(M_SQRT1_2)));
-  }
-  template <class T>
-  static auto eigen(const Array<T>& x) {
-    return T(0.5) * x * (T(1) + (x * T(M_SQRT1_2)).erf());
-  }
-  template <class T>
-  using EigenOp = Eigen::internal::scalar_erf_op<T>;
-};
-
-struct GeluTanh {
-  static constexpr const char* name = "gelu_tanh";
-  template <class T>
-  static auto lib(const Array<T>& x) {
-    return activ::gelu_tanh(x);
-  }
-  template <class T>
-  static auto fast(const Array<T>& x) {
-    return activ::fast::gelu_tanh(x);
-  }
-  template <class T>
-  static T ref(T v) {
-    return T(0.5) * v * (T(1) + std::tanh(T(kSqrt2OverPi) * (v + T(0.044715) * v * v * v)));
-  }
-  template <class T>
-  static auto eigen(const Array<T>& x) {
-    return T(0.5) * x * (T(1) + (T(kSqrt2OverPi) * (x + T(0.044715) * x.cube())).tanh());
-  }
-  template <class T>
-  using EigenOp = Eigen::internal::scalar_tanh_op<T>;
-};
-
-struct Sigmoid {
-  static constexpr const char* name = "sigmoid";
-  template <class T>
-  static auto lib(const Array<T>& x) {
-    return activ::sigmoid(x);
-  }
-  template <class T>
-  static auto fast(const Array<T>& x) {
-    return activ::fast::sigmoid(x);
-  }
-  template <class T>
-  static T ref(T v) {
-    return T(1) / (T(1) + std::exp(-v));
-  }
-  template <class T>
-  static auto eigen(const Array<T>& x) {
-    return x.logistic();
-  }
-  template <class T>
-  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
-};
-
-struct Silu {
-  static constexpr const char* name = "silu";
-  template <class T>
-  static auto lib(const Array<T>& x) {
-    return activ::silu(x);
-  }
-  template <class T>
-  static auto fast(const Array<T>& x) {
-    return activ::fast::silu(x);
-  }
-  template <class T>
-  static T ref(T v) {
-    return v / (T(1) + std::exp(-v));
-  }
-  template <class T>
-  static auto eigen(const Array<T>& x) {
-    return x * x.logistic();
-  }
-  template <class T>
-  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
-};
-
-struct Swish {
-  static constexpr const char* name = "swish";
-  template <class T>
-  static auto lib(const Array<T>& x) {
-    return activ::swish(x, kSwishBeta);
-  }
-  template <class T>
-  static auto fast(const Array<T>& x) {
-    return activ::fast::swish(x, kSwishBeta);
-  }
-  template <class T>
-  static T ref(T v) {
-    return v / (T(1) + std::exp(-T(kSwishBeta) * v));
-  }
-  template <class T>
-  static auto eigen(const Array<T>& x) {
-    return x * (T(kSwishBeta) * x).logistic();
-  }
-  template <class T>
-  using EigenOp = Eigen::internal::scalar_logistic_op<T>;
-};
 
 enum class Impl { activ, fast, scalar, eigen };
 constexpr const char* impl_name(Impl i) {
@@ -168,17 +32,6 @@ constexpr const char* impl_name(Impl i) {
          : i == Impl::fast   ? "fast"
          : i == Impl::scalar ? "scalar"
                              : "eigen";
-}
-
-template <class T>
-constexpr const char* type_name();
-template <>
-constexpr const char* type_name<float>() {
-  return "float";
-}
-template <>
-constexpr const char* type_name<double>() {
-  return "double";
 }
 
 // Realistic pre-activations: 3 * N(0, 1) from a fixed seed, so ~0.3% of the values lie beyond
@@ -189,11 +42,7 @@ const Array<T>& inputs(Eigen::Index n) {
   static std::map<Eigen::Index, Array<T>> cache;
   auto it = cache.find(n);
   if (it == cache.end()) {
-    std::mt19937_64 rng(20240601);
-    std::normal_distribution<double> normal(0.0, 1.0);
-    Array<T> x(n);
-    for (Eigen::Index i = 0; i < n; ++i) x[i] = static_cast<T>(3.0 * normal(rng));
-    it = cache.emplace(n, std::move(x)).first;
+    it = cache.emplace(n, normal_array<T>(n, 3.0, kInputSeed)).first;
   }
   return it->second;
 }
@@ -256,87 +105,9 @@ std::string vectorized_line() {
          " logistic=" + flag(functor_traits<Eigen::internal::scalar_logistic_op<T>>::PacketAccess);
 }
 
-// "model name (family F model M)" from /proc/cpuinfo, so the JSON names the CPU; "" elsewhere.
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line, name, family, model;
-  const auto value = [&line] {
-    const auto pos = line.find_first_not_of(" \t", line.find(':') + 1);
-    return pos == std::string::npos ? std::string() : line.substr(pos);
-  };
-  while (std::getline(in, line) && line.find(':') != std::string::npos && !line.empty()) {
-    if (line.rfind("model name", 0) == 0)
-      name = value();
-    else if (line.rfind("cpu family", 0) == 0)
-      family = value();
-    else if (line.rfind("model\t", 0) == 0)
-      model = value();
-  }
-  return name.empty() ? name : name + " (family " + family + " model " + model + ")";
-}
-
-std::string build_flags() {
-  std::string s;
-#ifdef __OPTIMIZE__
-  s += "optimized";
-#else
-  s += "NOT optimized";
-#endif
-#ifdef __FAST_MATH__
-  s += ", -ffast-math (the scalar loop may be vectorized by libmvec)";
-#endif
-#ifdef __AVX512F__
-  s += ", AVX-512F";
-#elif defined(__AVX2__)
-  s += ", AVX2";
-#endif
-#ifdef __FMA__
-  s += ", FMA";
-#endif
-  return s;
-}
-
 // The sizes timed: the three of the ratio tables by default (in + out in L1/L2, in L2/L3, in DRAM).
-using Sizes = std::vector<Eigen::Index>;
 const Sizes kTableSizes = {4096, 262144, 16777216};
 const Sizes kSweepSizes = {1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216};
-
-// Takes --sizes=table|sweep|<n>,<n>,... out of argv (Google Benchmark rejects options it does not
-// know); false, with a message, on a malformed value.
-bool take_sizes_option(int& argc, char** argv, Sizes& sizes) {
-  const std::string prefix = "--sizes=";
-  int kept = 1;
-  bool ok = true;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg.rfind(prefix, 0) != 0) {
-      argv[kept++] = argv[i];
-      continue;
-    }
-    const std::string value = arg.substr(prefix.size());
-    if (value == "table") {
-      sizes = kTableSizes;
-    } else if (value == "sweep") {
-      sizes = kSweepSizes;
-    } else {
-      sizes.clear();
-      std::size_t pos = 0;
-      while (ok && pos <= value.size()) {
-        const std::size_t comma = std::min(value.find(',', pos), value.size());
-        const std::string item = value.substr(pos, comma - pos);
-        char* end = nullptr;
-        const long long n = std::strtoll(item.c_str(), &end, 10);
-        ok = !item.empty() && *end == '\0' && n > 0;
-        if (ok) sizes.push_back(Eigen::Index(n));
-        pos = comma + 1;
-      }
-      if (!ok) std::fprintf(stderr, "bad %s: want table, sweep or a list of sizes\n", arg.c_str());
-    }
-  }
-  argc = kept;
-  argv[argc] = nullptr;
-  return ok;
-}
 
 template <class F, class T>
 void register_function(const Sizes& sizes) {
@@ -400,33 +171,16 @@ bool register_all(const Sizes& sizes) {
 }
 
 }  // namespace
+}  // namespace activ_bench
 
 int main(int argc, char** argv) {
+  using namespace activ_bench;
   Sizes sizes = kTableSizes;
-  if (!take_sizes_option(argc, argv, sizes)) return 2;
+  if (!take_sizes_option(argc, argv, sizes, {{"table", kTableSizes}, {"sweep", kSweepSizes}}))
+    return 2;
   if (!register_all<Gelu, GeluTanh, Sigmoid, Silu, Swish>(sizes)) return 1;
-#ifdef __clang__
-  benchmark::AddCustomContext("compiler", "clang " __clang_version__);
-#else
-  benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
-#endif
-  benchmark::AddCustomContext("build", build_flags());
-#ifdef ACTIV_BENCH_MARCH
-  benchmark::AddCustomContext(
-      "march", ACTIV_BENCH_MARCH[0] ? "-march=" ACTIV_BENCH_MARCH : "none (the x86-64 baseline)");
-#endif
-  benchmark::AddCustomContext("cpu_model", cpu_model());
-  benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
-                                                   std::to_string(EIGEN_MAJOR_VERSION) + "." +
-                                                   std::to_string(EIGEN_MINOR_VERSION));
-  benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
-  benchmark::AddCustomContext("eigen_fast_math", std::to_string(EIGEN_FAST_MATH));
   benchmark::AddCustomContext("packet_access_float", vectorized_line<float>());
   benchmark::AddCustomContext("packet_access_double", vectorized_line<double>());
   benchmark::AddCustomContext("input", "3*N(0,1), fixed seed; bytes = read x + write y");
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_registered_benchmarks(argc, argv);
 }

@@ -7,86 +7,38 @@
 // float32 rows of the same functions in the same run, at n = 4096 (in cache) and 16777216 (in
 // memory, where moving half the bytes should pay). Names: BM_<function><<type>>/<impl>/<n>;
 // items/s counts output elements, bytes/s the bytes read and written.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <Eigen/Core>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "functions.hpp"
 
-#include <benchmark/benchmark.h>
-#include <activ/activ.hpp>
 #include <activ/glu.hpp>
 
 #include <cmath>
 #include <cstdint>
 #include <map>
-#include <random>
 #include <string>
-#include <type_traits>
+#include <utility>
 
+namespace activ_bench {
 namespace {
 
-template <class T>
-using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-
-template <class T>
-const char* type_name() {
-  if constexpr (std::is_same_v<T, float>) return "float";
-  if constexpr (std::is_same_v<T, Eigen::bfloat16>) return "bfloat16";
-  return "half";
-}
-
-// 3·N(0, 1) from a fixed seed, as bench_activations; `salt` gives the gate of geglu other values.
+// Inputs: 3·N(0, 1) from a fixed seed, as bench_activations; `salt` gives the gate of geglu
+// other values.
 template <class T>
 const Array<T>& inputs(Eigen::Index n, int salt = 0) {
   static std::map<std::pair<Eigen::Index, int>, Array<T>> cache;
   auto it = cache.find({n, salt});
   if (it == cache.end()) {
-    std::mt19937_64 rng(20240601 + salt);
-    std::normal_distribution<float> normal(0.0f, 1.0f);
-    Array<T> x(n);
-    for (Eigen::Index i = 0; i < n; ++i) x[i] = static_cast<T>(3.0f * normal(rng));
-    it = cache.emplace(std::make_pair(n, salt), std::move(x)).first;
+    it = cache.emplace(std::make_pair(n, salt), normal_array<T>(n, 3.0, kInputSeed + salt)).first;
   }
   return it->second;
 }
 
-// The scalar references in float.
-float gelu_ref(float x) { return 0.5f * x * std::erfc(-x * 0.70710678f); }
-float silu_ref(float x) { return x / (1.0f + std::exp(-x)); }
+// The functions: gelu and silu of functions.hpp, and geglu on two inputs of n elements. The
+// scalar references compute in float (ref<float>) and convert each element.
+template <class F>
+constexpr int kInputs = 1;
 
-struct Gelu {
-  static constexpr const char* name = "gelu";
-  static constexpr int kInputs = 1;
-  template <class X>
-  static auto lib(const X& x) {
-    return activ::gelu(x);
-  }
-  template <class X>
-  static auto fast(const X& x) {
-    return activ::fast::gelu(x);
-  }
-  static float ref(float x) { return gelu_ref(x); }
-};
-struct Silu {
-  static constexpr const char* name = "silu";
-  static constexpr int kInputs = 1;
-  template <class X>
-  static auto lib(const X& x) {
-    return activ::silu(x);
-  }
-  template <class X>
-  static auto fast(const X& x) {
-    return activ::fast::silu(x);
-  }
-  static float ref(float x) { return silu_ref(x); }
-};
 struct Geglu {
   static constexpr const char* name = "geglu";
-  static constexpr int kInputs = 2;
   template <class X>
   static auto lib(const X& v, const X& g) {
     return activ::geglu(v, g);
@@ -95,8 +47,10 @@ struct Geglu {
   static auto fast(const X& v, const X& g) {
     return activ::fast::geglu(v, g);
   }
-  static float ref(float v, float g) { return v * gelu_ref(g); }
+  static float ref(float v, float g) { return v * Gelu::ref(g); }
 };
+template <>
+constexpr int kInputs<Geglu> = 2;
 
 enum class Impl { activ, fast, scalar };
 
@@ -112,13 +66,13 @@ void run(benchmark::State& state) {
       const T* gp = g.data();
       T* yp = y.data();
       for (Eigen::Index i = 0; i < n; ++i) {
-        if constexpr (F::kInputs == 1) {
+        if constexpr (kInputs<F> == 1) {
           yp[i] = static_cast<T>(F::ref(static_cast<float>(xp[i])));
         } else {
           yp[i] = static_cast<T>(F::ref(static_cast<float>(xp[i]), static_cast<float>(gp[i])));
         }
       }
-    } else if constexpr (F::kInputs == 1) {
+    } else if constexpr (kInputs<F> == 1) {
       if constexpr (I == Impl::activ) {
         y = F::lib(x);
       } else {
@@ -136,7 +90,7 @@ void run(benchmark::State& state) {
   }
   const int64_t items = static_cast<int64_t>(state.iterations()) * n;
   state.SetItemsProcessed(items);
-  state.SetBytesProcessed(items * static_cast<int64_t>((F::kInputs + 1) * sizeof(T)));
+  state.SetBytesProcessed(items * static_cast<int64_t>((kInputs<F> + 1) * sizeof(T)));
 }
 
 template <class F, class T>
@@ -153,8 +107,10 @@ void register_function() {
 }
 
 }  // namespace
+}  // namespace activ_bench
 
 int main(int argc, char** argv) {
+  using namespace activ_bench;
   register_function<Gelu, float>();
   register_function<Gelu, Eigen::bfloat16>();
   register_function<Gelu, Eigen::half>();
@@ -164,10 +120,5 @@ int main(int argc, char** argv) {
   register_function<Geglu, float>();
   register_function<Geglu, Eigen::bfloat16>();
   register_function<Geglu, Eigen::half>();
-  benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return run_registered_benchmarks(argc, argv);
 }
