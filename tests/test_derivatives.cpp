@@ -16,7 +16,9 @@
 //  4. the packet path equals the scalar path bit for bit, whatever the position of an element;
 //  5. backward = dy * f'(x) bit for bit on every dense kind; a dy of another shape throws;
 //  6. gradient checks: backward against central differences of activ's forward functions;
-//  7. Eigen::bfloat16 and Eigen::half: every input gives MPFR's value correctly rounded.
+//  7. Eigen::bfloat16 and Eigen::half: every input gives MPFR's value correctly rounded, and the
+//     backward functions MPFR's dy·f'(x) correctly rounded (dy from x's bits, reaching the
+//     subnormals for bfloat16).
 // The bounds are in one table below (kBound*). Built with ACTIV_TEST_EMULATED (cross builds run
 // under qemu, where MPFR and long double are ~50x slower) or with AddressSanitizer (which looks for
 // memory errors, not rounding ones: the sample's size adds nothing there) the samples are much
@@ -32,6 +34,7 @@
 #include "support/reference_cache.hpp"
 #include "support/sampling.hpp"
 #include "support/sanitizers.hpp"
+#include "support/storage16.hpp"
 #include "support/ulp.hpp"
 
 #include <gtest/gtest.h>
@@ -332,19 +335,13 @@ std::vector<double> double_extreme_references() {
                            double_extreme_inputs<Precise>(), mpfr_double_reference<Precise>);
 }
 
-template <class T>
-const char* type_name16() {
-  return std::is_same_v<T, Eigen::bfloat16> ? "bfloat16" : "half";
-}
-
 // Every bit pattern of T (small samples: every 32nd, and the special values).
 template <class T>
 const std::vector<T>& inputs16() {
   static const std::vector<T> xs = [] {
     std::vector<T> out;
     const std::uint32_t step = kSmallSamples ? 32 : 1;
-    for (std::uint32_t b = 0; b < 65536; b += step)
-      out.push_back(Eigen::numext::bit_cast<T>(std::uint16_t(b)));
+    for (std::uint32_t b = 0; b < 65536; b += step) out.push_back(from_bits16<T>(b));
     if (kSmallSamples) {
       const float inf = std::numeric_limits<float>::infinity();
       for (float v : {inf, -inf, 0.0f, -0.0f, 1.0f, -1.0f}) out.push_back(T(v));
@@ -363,6 +360,53 @@ std::vector<T> references16() {
         return mpfr_derivatives().value<T>(Precise::kKind, double(static_cast<float>(x)),
                                            Precise::template beta_at<T>());
       });
+}
+
+// The backward functions on 16-bit lanes: dy·f'(x) formed in float and rounded once, correctly
+// (not dy times f'(x) rounded to 16 bits first). dy comes from x's bits: ±(1 + m/128)·2^e, exact
+// in both types, e in [-10, 10]; for every 8th bfloat16 input e in [-120, 120], where the product
+// reaches the subnormals.
+template <class T>
+T dy_for16(T x) {
+  std::uint32_t h = std::uint32_t(bits16(x)) * 2654435761u;  // Knuth's multiplicative hash
+  h ^= h >> 15;
+  const int m = int(h & 127);
+  const bool wide = std::is_same_v<T, Eigen::bfloat16> && ((h >> 7) & 7) == 0;
+  const int e = wide ? int((h >> 10) % 241) - 120 : int((h >> 10) % 21) - 10;
+  const float dy = std::ldexp(1.0f + float(m) / 128.0f, e);
+  return T((h >> 31) ? -dy : dy);
+}
+
+// dy·f'(x) in MPFR, rounded once to T (the calling thread's factor register).
+template <class Precise, class T>
+T backward_reference16(T x) {
+  struct Factor {
+    mpfr_t f;
+    Factor() { mpfr_init2(f, 64); }
+    ~Factor() { mpfr_clear(f); }
+  };
+  thread_local Factor factor;
+  mpfr_set_d(factor.f, double(static_cast<float>(dy_for16(x))), MPFR_RNDN);
+  return mpfr_derivatives().scaled<T>(Precise::kKind, double(static_cast<float>(x)),
+                                      Precise::template beta_at<T>(), factor.f);
+}
+
+// The finite and infinite 16-bit inputs of the backward test, and their references (cached).
+template <class T>
+const std::vector<T>& backward_inputs16() {
+  static const std::vector<T> xs = [] {
+    std::vector<T> out;
+    for (T x : inputs16<T>()) {
+      if (!Eigen::numext::isnan(x)) out.push_back(x);
+    }
+    return out;
+  }();
+  return xs;
+}
+template <class Precise, class T>
+std::vector<T> backward_references16() {
+  return cached_references("backward16-" + Precise::base_name() + "-" + type_name16<T>(),
+                           backward_inputs16<T>(), backward_reference16<Precise, T>);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,6 +439,10 @@ TEST(DerivativeReferenceCache, HoldsEveryFunction) {
     EXPECT_EQ(double_extreme_references<Dn>().size(), double_extreme_inputs<Dn>().size());
     EXPECT_EQ((references16<Dn, Eigen::bfloat16>().size()), inputs16<Eigen::bfloat16>().size());
     EXPECT_EQ((references16<Dn, Eigen::half>().size()), inputs16<Eigen::half>().size());
+    EXPECT_EQ((backward_references16<Dn, Eigen::bfloat16>().size()),
+              backward_inputs16<Eigen::bfloat16>().size());
+    EXPECT_EQ((backward_references16<Dn, Eigen::half>().size()),
+              backward_inputs16<Eigen::half>().size());
   });
 }
 
@@ -987,17 +1035,6 @@ TYPED_TEST(GradientCheck, DoubleAgainstCentralDifferences) {
 // ---------------------------------------------------------------------------------------------
 // 7. 16-bit lane types: every input correctly rounded
 
-template <class T>
-std::uint16_t bits16(T x) {
-  return Eigen::numext::bit_cast<std::uint16_t>(x);
-}
-template <class T>
-std::string show16(T x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g (0x%04x)", double(static_cast<float>(x)), bits16(x));
-  return buf;
-}
-
 template <class Dn, class T>
 void expect_correctly_rounded16() {
   using Column = Eigen::Array<T, Dynamic, 1>;
@@ -1044,6 +1081,46 @@ TYPED_TEST(Storage16, BFloat16CorrectlyRounded) {
 }
 TYPED_TEST(Storage16, HalfCorrectlyRounded) {
   expect_correctly_rounded16<TypeParam, Eigen::half>();
+}
+
+template <class Dn, class T>
+void expect_backward_correctly_rounded16() {
+  using Column = Eigen::Array<T, Dynamic, 1>;
+  const std::vector<T>& xs = backward_inputs16<T>();
+  const std::vector<T> want = backward_references16<typename Dn::Precise, T>();
+  const Index n = Index(xs.size());
+  const Column x = Eigen::Map<const Column>(xs.data(), n);
+  Column dy(n);
+  for (Index i = 0; i < n; ++i) dy(i) = dy_for16(x(i));
+  const Column packet = Dn::backward(dy, x);
+  int wrong = 0, path = 0;
+  std::string first;
+  for (Index i = 0; i < n; ++i) {
+    const Column one = Dn::backward(dy.segment(i, 1), x.segment(i, 1));  // the scalar path
+    if (bits16(one(0)) != bits16(packet(i)) && ++path <= 5) {
+      ADD_FAILURE() << Dn::backward_name() << "<" << type_name16<T>() << ">(dy = " << show16(dy(i))
+                    << ", x = " << show16(x(i)) << "): packet path " << show16(packet(i))
+                    << ", scalar path " << show16(one(0));
+    }
+    const T w = want[std::size_t(i)];
+    if (bits16(packet(i)) != bits16(w) && ++wrong <= 10) {
+      first += "\n  dy = " + show16(dy(i)) + ", x = " + show16(x(i)) + ": got " +
+               show16(packet(i)) + ", correctly rounded " + show16(w);
+    }
+  }
+  std::printf("[measured] %-44s %td pairs: %d not correctly rounded\n",
+              (Dn::backward_name() + " " + type_name16<T>()).c_str(), n, wrong);
+  EXPECT_EQ(wrong, 0) << Dn::backward_name() << "<" << type_name16<T>() << ">: " << wrong
+                      << " products not correctly rounded; the first:" << first;
+  EXPECT_EQ(path, 0) << Dn::backward_name() << "<" << type_name16<T>()
+                     << ">: packet and scalar paths differ";
+}
+
+TYPED_TEST(Storage16, BFloat16BackwardCorrectlyRounded) {
+  expect_backward_correctly_rounded16<TypeParam, Eigen::bfloat16>();
+}
+TYPED_TEST(Storage16, HalfBackwardCorrectlyRounded) {
+  expect_backward_correctly_rounded16<TypeParam, Eigen::half>();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #include "support/glu_cases.hpp"
 #include "support/glu_reference.hpp"
 #include "support/isa_guard.hpp"
+#include "support/storage16.hpp"
 
 #include <gtest/gtest.h>
 
@@ -31,33 +32,6 @@ namespace {
 
 using Eigen::Dynamic;
 using Eigen::Index;
-
-template <class T>
-std::uint16_t bits16(T x) {
-  return Eigen::numext::bit_cast<std::uint16_t>(x);
-}
-template <class T>
-T from_bits16(std::uint32_t b) {
-  return Eigen::numext::bit_cast<T>(static_cast<std::uint16_t>(b));
-}
-template <class T>
-const char* type_name16() {
-  return std::is_same_v<T, Eigen::bfloat16> ? "bfloat16" : "half";
-}
-template <class T>
-std::string show16(T x) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.9g (0x%04x)", double(static_cast<float>(x)), bits16(x));
-  return buf;
-}
-
-// Every bit pattern of T, in order.
-template <class T>
-Eigen::Array<T, Dynamic, 1> all_values() {
-  Eigen::Array<T, Dynamic, 1> x(65536);
-  for (std::uint32_t b = 0; b < 65536; ++b) x[b] = from_bits16<T>(b);
-  return x;
-}
 
 // The references of one function at every input of T, computed once per function and type (both
 // tiers share them).
@@ -76,7 +50,7 @@ const std::vector<T>& references() {
 
 template <class Fn, class T>
 void expect_correctly_rounded_everywhere() {
-  const auto x = all_values<T>();
+  const auto x = all_values16<T>();
   const Eigen::Array<T, Dynamic, 1> packet = Fn::apply(x);  // Eigen's packet path (and tail)
   const auto f = Fn::functor();
   const std::vector<T>& want = references<Fn, T>();
@@ -268,7 +242,7 @@ T glu_reference16(const GluVariant& var, double beta, double limit, T value_in, 
 // Values times every gate, through the two-input form (the packet path) and the scalar functor.
 template <class T>
 void expect_glu_correctly_rounded(bool& found_gate_rounding_difference) {
-  const auto gates = all_values<T>();
+  const auto gates = all_values16<T>();
   const float kValues[] = {1.0f, -3.0f, 0.7f, 1000.0f, 3e-5f, -1.5e4f};
   const double beta = double(float(kSwiGluBeta)), alpha = double(1.702f), limit = 7.0;
   for_each_glu_variant([&](const GluVariant& var, const auto& variant, auto... params) {

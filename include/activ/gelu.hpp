@@ -48,6 +48,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu, Gelu)
 namespace detail {
 struct GeluDerivativeKernel {
   static constexpr int kCostFloat = 60, kCostDouble = 400;
+  // gelu'(x) = 1 - gelu'(-x); near 0, 1/2 + sqrt(2/pi)·x - O(x^3).
+  static constexpr Reflection kReflection = Reflection::one_minus;
+  static DoubleWord16 series_at_zero(double x) { return {0.5, 0.79788456080286536 * x}; }
   template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return gelu_derivative(x);

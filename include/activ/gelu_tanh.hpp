@@ -50,6 +50,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(gelu_tanh, GeluTanh)
 namespace detail {
 struct GeluTanhDerivativeKernel {
   static constexpr int kCostFloat = 50, kCostDouble = 250;
+  // gelu_tanh'(x) = 1 - gelu_tanh'(-x); near 0, 1/2 + sqrt(2/pi)·x + O(x^3), as gelu'.
+  static constexpr Reflection kReflection = Reflection::one_minus;
+  static DoubleWord16 series_at_zero(double x) { return {0.5, 0.79788456080286536 * x}; }
   template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return gelu_tanh_derivative(x);

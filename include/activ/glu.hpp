@@ -27,6 +27,7 @@
 #include "activ/detail/glu/spec.hpp"
 #include "activ/detail/glu/variant.hpp"
 #include "activ/detail/glu/views.hpp"
+#include "activ/detail/math/product16.hpp"
 #include "activ/gelu.hpp"
 #include "activ/gelu_tanh.hpp"
 #include "activ/identity.hpp"
@@ -73,42 +74,17 @@ struct GLU {
   // The float product's bound: the gate's, one rounding of the product, one of the value.
   static constexpr int kMaxUlp16 = detail::float_max_ulp<Gate>::value + 2;
 
-  // The product in float. Where Gate(g) is below the smallest normal float (0 included) its
-  // relative error is unbounded, and value·Gate(g) may still be a 16-bit number: those lanes take
-  // the double evaluation too (an exact gate, relu or the identity, never needs it).
+  // The product in float and again in double (detail/math/product16.hpp), the value transform as
+  // float computes it (it is part of the function, like PyTorch's x_linear + 1).
   auto float_kernel() const {
     return [this](const auto& v, const auto& g) {
-      namespace ei = Eigen::internal;
-      using PacketF = std::decay_t<decltype(v)>;
-      const PacketF gate_value = gate.packetOp(g);
-      const PacketF product = ei::pmul(value_op.packetOp(v), gate_value);
-      if constexpr (std::is_same_v<Gate, Relu> || std::is_same_v<Gate, Identity>) {
-        return detail::within_bound(product);
-      } else {
-        const PacketF tiny = ei::pset1<PacketF>(std::numeric_limits<float>::min());
-        return detail::Float16Result<PacketF>{product, ei::pcmp_lt(ei::pabs(gate_value), tiny)};
-      }
+      return detail::product16<Gate>(value_op.packetOp(v), detail::float_result16(gate, g),
+                                     Eigen::internal::pzero(v));
     };
   }
-  // The product again in double, the value transform as float computes it (it is part of the
-  // function, like PyTorch's x_linear + 1): ValueOp(v)·Gate(g) as a double word.
   auto exact16() const {
     return [this](double v, double g) {
-      const double value = static_cast<double>(value_op(static_cast<float>(v)));
-      detail::DoubleWord16 gate_value{0.0, 0.0};
-      if constexpr (std::is_base_of_v<detail::UnaryFunctor<Gate>, Gate>) {
-        gate_value = gate.exact16()(g);
-      } else {
-        gate_value.hi = static_cast<double>(gate(g));
-      }
-      const double hi = value * gate_value.hi;
-      double lo = value * gate_value.lo;
-      // Only lo's sign matters where it is this small: keep it from underflowing to 0.
-      if (lo == 0 && gate_value.lo != 0 && value != 0) {
-        const double tiny = std::numeric_limits<double>::denorm_min();
-        lo = (value > 0) == (gate_value.lo > 0) ? tiny : -tiny;
-      }
-      return detail::DoubleWord16{hi, std::fma(value, gate_value.hi, -hi) + lo};
+      return detail::product16_exact(gate, static_cast<double>(value_op(static_cast<float>(v))), g);
     };
   }
 };

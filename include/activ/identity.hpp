@@ -14,6 +14,7 @@ namespace activ {
 /// Special values: every value, NaN and infinities included, passes through
 /// Cost:           float 0, double 0
 struct Identity : detail::UnaryFunctor<Identity> {
+  static constexpr bool kExact = true;  // exact results (detail/math/product16.hpp)
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return x;
@@ -26,6 +27,7 @@ struct Identity : detail::UnaryFunctor<Identity> {
 /// Lane types:     float, double, Eigen::bfloat16, Eigen::half
 /// Max error:      0 ULP (exact)
 struct IdentityDerivative : detail::UnaryFunctor<IdentityDerivative> {
+  static constexpr bool kExact = true;  // exact results (detail/math/product16.hpp)
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet&) const {
     return detail::set1<Packet>(detail::scalar_of<Packet>(1));

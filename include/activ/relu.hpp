@@ -15,6 +15,7 @@ namespace activ {
 /// Special values: NaN -> NaN (as PyTorch), +inf -> +inf, -inf -> +0, +-0 -> +0
 /// Cost:           float 2, double 2 (Eigen's units: a compare and a blend)
 struct Relu : detail::UnaryFunctor<Relu> {
+  static constexpr bool kExact = true;  // exact results (detail/math/product16.hpp)
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     const Packet zero = Eigen::internal::pzero(x);
@@ -40,6 +41,7 @@ EIGEN_STRONG_INLINE auto relu(const Eigen::TensorBase<T, Access>& x) {
 /// Max error:      0 ULP (exact)
 /// Special values: NaN -> the same NaN, +inf -> 1, -inf -> +0, +-0 -> +0
 struct ReluDerivative : detail::UnaryFunctor<ReluDerivative> {
+  static constexpr bool kExact = true;  // exact results (detail/math/product16.hpp)
   template <class Packet>
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     const Packet zero = Eigen::internal::pzero(x);

@@ -44,6 +44,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(sigmoid, Sigmoid)
 namespace detail {
 struct SigmoidDerivativeKernel {
   static constexpr int kCostFloat = 40, kCostDouble = 200;
+  // sigmoid' is even and tends to 0 on both sides: no reflection; near 0, 1/4 - x^2/16 + O(x^4).
+  static constexpr Reflection kReflection = Reflection::none;
+  static DoubleWord16 series_at_zero(double x) { return {0.25, -x * x / 16}; }
   template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return sigmoid_derivative<T>(x);

@@ -46,6 +46,9 @@ ACTIV_DETAIL_ELEMENTWISE_FUNCTION(silu, Silu)
 namespace detail {
 struct SiluDerivativeKernel {
   static constexpr int kCostFloat = 45, kCostDouble = 220;
+  // silu'(x) = 1 - silu'(-x); near 0, 1/2 + x/2 + O(x^3).
+  static constexpr Reflection kReflection = Reflection::one_minus;
+  static DoubleWord16 series_at_zero(double x) { return {0.5, 0.5 * x}; }
   template <Tier T, class Packet>
   static EIGEN_STRONG_INLINE Packet apply(const Packet& x) {
     return swish_derivative<T, LogisticDerivative::kPlusSigmoid>(x, Parameter(1.0));

@@ -98,11 +98,30 @@ struct BasicSwishDerivativeOf : detail::UnaryFunctor<BasicSwishDerivativeOf<T, D
   EIGEN_STRONG_INLINE Packet kernel(const Packet& x) const {
     return detail::nan_passthrough(x, detail::swish_derivative<T, D>(x, beta));
   }
-  /// 16-bit lanes: the precise kernel in both tiers (see detail::BasicDerivative).
+  /// 16-bit lanes: the precise kernel in both tiers (see detail::BasicDerivative) ...
   auto float_kernel() const {
     return [this](const auto& p) {
       return detail::within_bound(
           detail::nan_passthrough(p, detail::swish_derivative<Tier::precise, D>(p, beta)));
+    };
+  }
+  /// ... and in double, beta as float: swish' = 1 - swish'(-x) beyond x = 1, and near 0 (b = beta
+  /// x) the series 1/2 + b/2 + O(b^3), d/dbeta = x^2 (1/4 - b^2/16 + O(b^4)).
+  static constexpr detail::Reflection kReflection = D == detail::LogisticDerivative::kPlusSigmoid
+                                                        ? detail::Reflection::one_minus
+                                                        : detail::Reflection::none;
+  static constexpr double kTailSign = 1.0;
+  auto exact16() const {
+    return [f = double_evaluator()](double x) {
+      const double b = double(f.beta.as_float) * x;
+      if (x != 0 && std::fabs(b) < detail::kSeriesBound16) {
+        if constexpr (D == detail::LogisticDerivative::kPlusSigmoid) {
+          return detail::DoubleWord16{0.5, 0.5 * b};
+        } else {
+          return detail::series16(x * x / 4, -(x * x) * (b * b) / 16, true);
+        }
+      }
+      return detail::exact_in_double(f, x);
     };
   }
 };

@@ -12,8 +12,8 @@
 // Each is evaluated in forms that do not cancel except at the zeros of the function itself:
 // σ(b)·σ(−b) = e/(1 + e)² with e = e^−|b|, and swish' = e·(1 + e + b)/(1 + e)² for b < 0,
 // (1 + e + b·e)/(1 + e)² for b >= 0. Two evaluations:
-//  - ld::   closed forms in long double (x86: 64-bit significand; aarch64: quad), the float
-//           references (rounded to float with round_to_float, MPFR at rounding ties), the finite
+//  - closed:: the closed forms in double or long double; ld:: those in long double (x86: 64-bit
+//           significand; aarch64: quad), the float references (rounded to float with round_to_float, MPFR at rounding ties), the finite
 //           difference checks of double inputs and the bisection for the zeros;
 //  - MpfrDerivatives: the same at kDerivativePrecision bits, rounded once to the lane type, the
 //           float64 and 16-bit references and the tie-breaker of the float ones.
@@ -65,41 +65,55 @@ inline double derivative_limit(Derivative d, double x) {
   return x;
 }
 
-namespace ld {
+// The closed forms in a working precision R (double or long double): the float sweep evaluates
+// them in double first and in long double only at rounding ties (round_to_float); everything else
+// uses ld::. In double, against long double over every 331st float outside the neighbourhoods of
+// the zeros, their relative error is below 2^-43 (the worst, 2^-43.1, at a neighbourhood's edge,
+// where the sum cancels), inside round_to_float's 2^-40.
+namespace closed {
 
-using LD = long double;
-
-inline constexpr LD kSqrt2 = 1.41421356237309504880168872420969808L;
-inline constexpr LD kInvSqrt2Pi = 0.398942280401432677939946059934381868L;  // 1/√(2π)
-inline constexpr LD kC1 = 2 * ref::kSqrt2OverPi;                            // 2·√(2/π)
+template <class R>
+inline constexpr R kSqrt2 = R(1.41421356237309504880168872420969808L);
+template <class R>
+inline constexpr R kInvSqrt2Pi = R(0.398942280401432677939946059934381868L);  // 1/√(2π)
+template <class R>
+inline constexpr R kC1 = R(2 * ref::kSqrt2OverPi);  // 2·√(2/π)
 
 // σ(b)·σ(−b) = e/(1 + e)², e = e^−|b|.
-inline LD sigmoid_product(LD b) {
-  const LD e = std::exp(-std::fabs(b));
-  const LD d = 1 + e;
+template <class R>
+R sigmoid_product(R b) {
+  const R e = std::exp(-std::fabs(b));
+  const R d = 1 + e;
   return e / (d * d);
 }
 
 // σ(b)·(1 + b·σ(−b)).
-inline LD silu_derivative_at(LD b) {
-  const LD e = std::exp(-std::fabs(b));
-  const LD d = 1 + e;
+template <class R>
+R silu_derivative_at(R b) {
+  const R e = std::exp(-std::fabs(b));
+  const R d = 1 + e;
   return (b < 0 ? e * (1 + e + b) : 1 + e + b * e) / (d * d);
 }
 
-inline LD gelu(LD x) { return std::erfc(-x / kSqrt2) / 2 + x * std::exp(-x * x / 2) * kInvSqrt2Pi; }
+template <class R>
+R gelu(R x) {
+  return std::erfc(-x / kSqrt2<R>) / 2 + x * std::exp(-x * x / 2) * kInvSqrt2Pi<R>;
+}
 
-inline LD gelu_tanh(LD x) {
-  const LD z = kC1 * (x + LD(ref::kGeluTanhCubic) * x * x * x);
-  const LD e = std::exp(-std::fabs(z));
-  const LD d = 1 + e;
-  const LD s = z >= 0 ? 1 / d : e / d;  // σ(z)
-  return s + x * (e / (d * d)) * kC1 * (1 + 3 * LD(ref::kGeluTanhCubic) * x * x);
+template <class R>
+R gelu_tanh(R x) {
+  const R cubic = R(ref::kGeluTanhCubic);
+  const R z = kC1<R> * (x + cubic * x * x * x);
+  const R e = std::exp(-std::fabs(z));
+  const R d = 1 + e;
+  const R s = z >= 0 ? 1 / d : e / d;  // σ(z)
+  return s + x * (e / (d * d)) * kC1<R> * (1 + 3 * cubic * x * x);
 }
 
 // The derivative d at x (finite or not) with parameter beta.
-inline LD derivative(Derivative d, LD x, LD beta) {
-  if (!std::isfinite(x)) return derivative_limit(d, double(x));
+template <class R>
+R derivative(Derivative d, R x, R beta) {
+  if (!std::isfinite(x)) return R(derivative_limit(d, double(x)));
   switch (d) {
     case Derivative::gelu: return gelu(x);
     case Derivative::gelu_tanh: return gelu_tanh(x);
@@ -111,6 +125,14 @@ inline LD derivative(Derivative d, LD x, LD beta) {
   }
   return x;
 }
+
+}  // namespace closed
+
+namespace ld {
+
+using LD = long double;
+
+inline LD derivative(Derivative d, LD x, LD beta) { return closed::derivative<LD>(d, x, beta); }
 
 // The forward functions in long double (ref::, support/reference.hpp): the finite differences of
 // double inputs.
@@ -181,6 +203,30 @@ class MpfrDerivatives {
       mpfr_set_d(r_, -0.0, MPFR_RNDN);
       return rounded<T>(factor);
     }
+    // Beyond x = 1, f'(x) = 1 - f'(-x) for the x·g(x) activations (gelu, gelu_tanh, silu,
+    // swish); where f'(-x) lies below 2^-256 (gelu' beyond x = 26) 1 - f'(-x) rounds to 1 at any
+    // working precision, and a product with 16-bit values can make 1 a 16-bit midpoint: the step
+    // toward the exact value that toward_exact takes keeps the side it lies on.
+    if (x > 1 && (d == Derivative::gelu || d == Derivative::gelu_tanh || d == Derivative::silu ||
+                  d == Derivative::swish)) {
+      evaluate(d, -x, beta);
+      toward_exact(r_, mpfr_ui_sub(r_, 1, r_, MPFR_RNDN));
+      return rounded<T>(factor);
+    }
+    evaluate(d, x, beta);
+    return rounded<T>(factor);
+  }
+
+ private:
+  // One step of r toward the exact value when `ternary` (MPFR's rounding direction of r) says r
+  // is inexact: the result keeps the side of the exact value for any coarser rounding after it.
+  static void toward_exact(mpfr_ptr r, int ternary) {
+    if (ternary < 0) mpfr_nextabove(r);
+    if (ternary > 0) mpfr_nextbelow(r);
+  }
+
+  // f'(x) into r_ (x finite).
+  void evaluate(Derivative d, double x, double beta) {
     mpfr_set_d(x_, x, MPFR_RNDN);
     switch (d) {
       case Derivative::gelu: gelu_into(); break;
@@ -199,10 +245,8 @@ class MpfrDerivatives {
         break;
       case Derivative::relu: break;
     }
-    return rounded<T>(factor);
   }
 
- private:
   // r (times factor, if any) rounded once to T.
   template <class T>
   T rounded(mpfr_srcptr factor) {

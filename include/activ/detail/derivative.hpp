@@ -5,17 +5,35 @@
 
 #include <Eigen/Core>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "activ/detail/glu/check.hpp"
+#include "activ/detail/math/product16.hpp"
 #include "activ/detail/unary_functor.hpp"
 
 namespace activ {
 namespace detail {
 
+/// Below this |x| (for swish', |beta x|) a derivative's double evaluation for 16-bit lanes is its
+/// series at 0, f'(0) + f''(0)·x (+ the next term), as a double word: double alone rounds f'(x) to
+/// f'(0) there (1/2, or 1/4 for sigmoid'), and a product with 16-bit values can make that a 16-bit
+/// midpoint, where the dropped term decides the rounding. The terms after it are below 2^-40 of
+/// the one kept.
+inline constexpr double kSeriesBound16 = 0x1p-20;
+
+/// hi + lo as a double word, lo kept of its sign (as a stand-in below anything that matters)
+/// where it underflows: only its sign can matter then.
+inline DoubleWord16 series16(double hi, double lo, bool lo_negative) {
+  if (lo == 0) lo = (lo_negative ? -1 : 1) * std::numeric_limits<double>::denorm_min();
+  return {hi, lo};
+}
+
 /// The derivative functor of both tiers for a kernel of the form Kernel::apply<T>(x) (the
 /// derivatives of activ's functions, in their own headers): NaN in, the same NaN out. Kernel
-/// also gives the functor_traits costs (kCostFloat, kCostDouble).
+/// also gives the functor_traits costs (kCostFloat, kCostDouble), and for the 16-bit lanes'
+/// double evaluation its reflection (kReflection) and series_at_zero(x).
 template <class Kernel, Tier T>
 struct BasicDerivative : UnaryFunctor<BasicDerivative<Kernel, T>> {
   template <class Packet>
@@ -30,21 +48,53 @@ struct BasicDerivative : UnaryFunctor<BasicDerivative<Kernel, T>> {
       return within_bound(nan_passthrough(p, Kernel::template apply<Tier::precise>(p)));
     };
   }
+  /// ... and their double evaluation: f'(x) = 1 - f'(-x) beyond x = 1 (Kernel::kReflection; the
+  /// tail is positive), the series at 0 near 0 (derivative_series16).
+  static constexpr Reflection kReflection = Kernel::kReflection;
+  static constexpr double kTailSign = 1.0;
+  auto exact16() const {
+    return [](double x) {
+      if (x != 0 && std::fabs(x) < kSeriesBound16) return Kernel::series_at_zero(x);
+      return exact_in_double(BasicDerivative<Kernel, Tier::precise>{}, x);
+    };
+  }
 };
 
-/// dy * Derivative(x), the product rounded once (float, double; 16-bit lanes: the derivative
-/// rounded to the 16-bit type, then the product).
+/// dy * Derivative(x), the product rounded once: float and double in the lane type; 16-bit lanes
+/// form it in float from the precise derivative and round it once, correctly
+/// (detail/math/product16.hpp), as a GLU rounds value·Gate(gate).
 template <class Derivative>
 struct Backward {
   Derivative derivative{};
 
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& dy, const Scalar& x) const {
-    return dy * derivative(x);
+    if constexpr (is_storage16_v<Scalar>) {
+      return apply16_scalar<kMaxUlp16>(float_kernel(), exact16(), dy, x);
+    } else {
+      return dy * derivative(x);
+    }
   }
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& dy, const Packet& x) const {
-    return ei::pmul(dy, derivative.packetOp(x));
+    if constexpr (is_storage16_v<scalar_of<Packet>>) {
+      return apply16<kMaxUlp16>(float_kernel(), exact16(), dy, x);
+    } else {
+      return ei::pmul(dy, derivative.packetOp(x));
+    }
+  }
+
+ private:
+  // The float product's bound: the derivative's, and one rounding of the product.
+  static constexpr int kMaxUlp16 = float_max_ulp<Derivative>::value + 1;
+
+  auto float_kernel() const {
+    return [this](const auto& dy, const auto& x) {
+      return product16<Derivative>(dy, float_result16(derivative, x), ei::pzero(dy));
+    };
+  }
+  auto exact16() const {
+    return [this](double dy, double x) { return product16_exact(derivative, dy, x); };
   }
 };
 

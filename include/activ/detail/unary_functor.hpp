@@ -54,6 +54,7 @@ struct UnaryFunctor {
   /// The shape of f that its double evaluation uses (storage16.hpp's exact_in_double): a
   /// symmetry, and c in f(x) = x/2 + c·x² + ... near 0 (0: not of that form).
   static constexpr Reflection kReflection = Reflection::none;
+  static constexpr double kTailSign = -1.0;  // the sign of the reflection's tail (x > 1)
   static constexpr double quadratic_coefficient() { return 0.0; }
   /// The functor that evaluates a 16-bit lane in double: the precise tier's (its double bound,
   /// 2 ULP, decides roundings that the fast tier's 4 could not), with the parameters the float

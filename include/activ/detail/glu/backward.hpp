@@ -13,7 +13,8 @@
 //   f(dy, h[, layout], params...)        the gradient with respect to h: h's plain type, evaluated
 //   f.into(dh, dy, h[, layout], params...)  the same into existing storage, its shape checked
 //   f(dy, value, gate, params...)        std::pair of lazy expressions {dvalue, dgate}
-// 16-bit lanes compute in float (the three inputs widened exactly) and round each result once.
+// 16-bit lanes compute in float (the three inputs widened exactly) and round each result once,
+// correctly (detail/math/product16.hpp).
 #pragma once
 
 #include <Eigen/Core>
@@ -29,6 +30,7 @@
 #include "activ/detail/glu/owned.hpp"
 #include "activ/detail/glu/variant.hpp"
 #include "activ/detail/glu/views.hpp"
+#include "activ/detail/math/product16.hpp"
 #include "activ/detail/math/scalar_path.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/unary_functor.hpp"
@@ -45,9 +47,17 @@ struct has_gradient_mask<
     F, std::void_t<decltype(std::declval<const F&>().gradient_mask(std::declval<const float&>()))>>
     : std::true_type {};
 
+/// Whether lane x of a float packet passes F's gradient mask (the 16-bit lanes' double path).
+template <class F>
+bool passes_gradient_mask(const F& f, double x) {
+  using PacketF = narrowest_packet_of<float>;
+  return lane_set(ei::pfirst(f.gradient_mask(ei::pset1<PacketF>(static_cast<float>(x)))));
+}
+
 /// A kernel of three float or double packets (dy, v, g) as an Eigen ternary functor: the packet
-/// path runs it on the lanes, the scalar path on one broadcast lane (bit-identical), 16-bit lanes
-/// on the packets widened to float, rounded once at the end.
+/// path runs it on the lanes, the scalar path on one broadcast lane (bit-identical). 16-bit lanes
+/// take the kernel's float_kernel16() and exact16() through apply16: the product formed in float,
+/// rounded once, correctly (detail/math/product16.hpp).
 template <class Kernel>
 struct glu_gradient_op {
   Kernel kernel;
@@ -55,7 +65,7 @@ struct glu_gradient_op {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& dy, const Scalar& v, const Scalar& g) const {
     if constexpr (is_storage16_v<Scalar>) {
-      return Scalar((*this)(static_cast<float>(dy), static_cast<float>(v), static_cast<float>(g)));
+      return apply16_scalar<Kernel::kMaxUlp16>(kernel.float_kernel16(), kernel.exact16(), dy, v, g);
     } else {
       using Packet = narrowest_packet_of<Scalar>;
       return ei::pfirst(kernel(ei::pset1<Packet>(dy), ei::pset1<Packet>(v), ei::pset1<Packet>(g)));
@@ -64,20 +74,8 @@ struct glu_gradient_op {
 
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& dy, const Packet& v, const Packet& g) const {
-    using Scalar = scalar_of<Packet>;
-    if constexpr (is_storage16_v<Scalar>) {
-      using W = widening16<Packet>;
-      if constexpr (W::kind == Widening::kWhole) {
-        return W::narrow(kernel(W::widen(dy), W::widen(v), W::widen(g)));
-      } else {
-        constexpr int kSize = ei::unpacket_traits<Packet>::size;
-        EIGEN_ALIGN_MAX Scalar a[kSize], b[kSize], c[kSize];
-        ei::pstore(a, dy);
-        ei::pstore(b, v);
-        ei::pstore(c, g);
-        for (int i = 0; i < kSize; ++i) a[i] = (*this)(a[i], b[i], c[i]);
-        return ei::pload<Packet>(a);
-      }
+    if constexpr (is_storage16_v<scalar_of<Packet>>) {
+      return apply16<Kernel::kMaxUlp16>(kernel.float_kernel16(), kernel.exact16(), dy, v, g);
     } else {
       return kernel(dy, v, g);
     }
@@ -85,15 +83,37 @@ struct glu_gradient_op {
 };
 
 /// dvalue = dy·Gate(g)·V'(v): the forward product with dy in the value's place (the same bits as
-/// the forward GLU of (dy, g)), masked where V clamps v.
+/// the forward GLU of (dy, g), 16-bit lanes included), masked where V clamps v.
 template <class Gate, class ValueOp>
 struct glu_value_gradient {
   static constexpr int kCost = int(ei::functor_traits<Gate>::Cost) + 2;
+  // As GLU<Gate>'s: the gate's bound, one rounding of the product, one of the value.
+  static constexpr int kMaxUlp16 = float_max_ulp<Gate>::value + 2;
   Gate gate;
   ValueOp value_op;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    const Packet product = ei::pmul(dy, gate.packetOp(g));
+    return mask(v, ei::pmul(dy, gate.packetOp(g)));
+  }
+  auto float_kernel16() const {
+    return [this](const auto& dy, const auto& v, const auto& g) {
+      auto r = product16<Gate>(dy, float_result16(gate, g), ei::pzero(dy));
+      r.value = mask(v, r.value);
+      return r;
+    };
+  }
+  auto exact16() const {
+    return [this](double dy, double v, double g) {
+      if constexpr (has_gradient_mask<ValueOp>::value) {
+        if (!passes_gradient_mask(value_op, v)) return DoubleWord16{0.0, 0.0};
+      }
+      return product16_exact(gate, dy, g);
+    };
+  }
+
+ private:
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet mask(const Packet& v, const Packet& product) const {
     if constexpr (has_gradient_mask<ValueOp>::value) {
       return ei::pand(value_op.gradient_mask(v), product);
     } else {
@@ -102,18 +122,46 @@ struct glu_value_gradient {
   }
 };
 
-/// dgate = (dy·V(v))·Gate'(g), masked where Gate clamps g.
+/// dgate = (dy·V(v))·Gate'(g), masked where Gate clamps g. 16-bit lanes: dy·V(v) in float (exact
+/// for the identity V unless it leaves float's normal range, which sends the lane to the double
+/// path; swiglu_oai's V(v) = clamp(v) + 1 may round it once more), times the precise Gate'.
 template <class Gate, class ValueOp, class GateDerivative>
 struct glu_gate_gradient {
   static constexpr int kCost =
       int(ei::functor_traits<GateDerivative>::Cost) + int(ei::functor_traits<ValueOp>::Cost) + 3;
+  static constexpr int kMaxUlp16 =
+      float_max_ulp<GateDerivative>::value + 2 + (is_exact_functor<ValueOp>::value ? 0 : 1);
   Gate gate;
   ValueOp value_op;
   GateDerivative gate_derivative;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    const Packet product =
-        ei::pmul(ei::pmul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g));
+    return mask(g, ei::pmul(ei::pmul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
+  }
+  auto float_kernel16() const {
+    return [this](const auto& dy, const auto& v, const auto& g) {
+      const auto value = value_op.packetOp(v);
+      const auto scale = ei::pmul(dy, value);
+      auto r = product16<GateDerivative>(scale, float_result16(gate_derivative, g),
+                                         product_inexact16(dy, value, scale));
+      r.value = mask(g, r.value);
+      return r;
+    };
+  }
+  auto exact16() const {
+    return [this](double dy, double v, double g) {
+      if constexpr (has_gradient_mask<Gate>::value) {
+        if (!passes_gradient_mask(gate, g)) return DoubleWord16{0.0, 0.0};
+      }
+      // dy·V(v), V(v) as float computes it: exact in double (at most 11 + 24 bits).
+      const double scale = dy * static_cast<double>(value_op(static_cast<float>(v)));
+      return product16_exact(gate_derivative, scale, g);
+    };
+  }
+
+ private:
+  template <class Packet>
+  EIGEN_STRONG_INLINE Packet mask(const Packet& g, const Packet& product) const {
     if constexpr (has_gradient_mask<Gate>::value) {
       return ei::pand(gate.gradient_mask(g), product);
     } else {

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <limits>
 #include <type_traits>
+#include <utility>
 
 namespace activ {
 namespace detail {
@@ -39,7 +40,8 @@ struct DoubleWord16 {
 
 /// The symmetry of a function that its double evaluation uses where f(x) is close to a simple
 /// number (exact_in_double): f(x) = x + f(-x) for the x·g(x) activations with g(x) + g(-x) = 1
-/// (gelu, gelu_tanh, silu, swish), f(x) = 1 - f(-x) for sigmoid.
+/// (gelu, gelu_tanh, silu, swish), f(x) = 1 - f(-x) for sigmoid and for those activations'
+/// derivatives (f'(x) + f'(-x) = 1).
 enum class Reflection { none, x_plus, one_minus };
 
 /// f(x) as a DoubleWord16, for a functor f whose scalar operator() takes double. Two places lose
@@ -56,9 +58,10 @@ DoubleWord16 exact_in_double(const F& f, double x) {
     if (x > 1) {
       const double base = F::kReflection == Reflection::x_plus ? x : 1.0;
       double tail = F::kReflection == Reflection::x_plus ? f(-x) : -f(-x);
-      // Negative for every x > 0; where it underflows double (silu beyond x = 745), a stand-in of
-      // the same sign below anything that matters.
-      if (tail == 0 && x == x) tail = -std::numeric_limits<double>::denorm_min();
+      // Of the sign F::kTailSign for every x > 1 (negative for the activations, positive for their
+      // derivatives); where it underflows double (silu beyond x = 745), a stand-in of that sign
+      // below anything that matters.
+      if (tail == 0 && x == x) tail = F::kTailSign * std::numeric_limits<double>::denorm_min();
       const double hi = base + tail;  // |tail| < base: Fast2Sum's error term is exact
       return {hi, tail - (hi - base)};
     }
@@ -198,12 +201,17 @@ EIGEN_STRONG_INLINE Float16Result<PacketF> within_bound(const PacketF& value) {
 
 /// The S16 result of one lane: r, the float kernel's result, rounded to S16 unless it may
 /// misround or is outside the bound; there exact() (a DoubleWord16: the same function in double)
-/// rounded correctly.
+/// rounded correctly. A NaN r carries an input's NaN (narrow_nan), except in a lane outside the
+/// bound whose exact value is a number: an infinite float product of finite 16-bit values times
+/// an exact 0, whose exact value is 0.
 template <class S16, int kMaxUlp, class Exact>
 S16 finish16(float r, bool outside_bound, const Exact& exact) {
+  if (outside_bound) {
+    const DoubleWord16 e = exact();
+    return std::isnan(r) && std::isnan(e.hi) ? narrow_nan<S16>(r) : round_exact<S16>(e);
+  }
   if (std::isnan(r)) return narrow_nan<S16>(r);
-  if (!outside_bound &&
-      !lane_set(may_misround16<S16, kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
+  if (!lane_set(may_misround16<S16, kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
     return S16(r);
   }
   return round_exact<S16>(exact());
@@ -228,9 +236,24 @@ EIGEN_STRONG_INLINE S16 apply16_scalar(const Float& float_kernel, const Exact& e
   });
 }
 
+/// exact(lane i of each input, as doubles) and apply16_scalar on lane i, for apply16.
+template <class Exact, class S16, std::size_t kInputs, int kSize, std::size_t... I>
+EIGEN_STRONG_INLINE DoubleWord16 exact_at_lane(const Exact& exact, const S16 (&in)[kInputs][kSize],
+                                               int i, std::index_sequence<I...>) {
+  return exact(static_cast<double>(in[I][i])...);
+}
+template <int kMaxUlp, class Float, class Exact, class S16, std::size_t kInputs, int kSize,
+          std::size_t... I>
+EIGEN_STRONG_INLINE S16 scalar_at_lane(const Float& float_kernel, const Exact& exact,
+                                       const S16 (&in)[kInputs][kSize], int i,
+                                       std::index_sequence<I...>) {
+  return apply16_scalar<kMaxUlp>(float_kernel, exact, in[I][i]...);
+}
+
 /// The packet path: with a native conversion, the float kernel on the widened packet, narrowed,
 /// and the lanes that may misround (rare) again one at a time through finish16, which decides as
-/// may_misround did; without one, each lane through apply16_scalar.
+/// may_misround did; without one, each lane through apply16_scalar. One input (activations), two
+/// (a GLU, dy·f'(x)) or three (a GLU's gradients).
 template <int kMaxUlp, class Packet16, class Float, class Exact, class... Packets16>
 EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exact,
                                      const Packet16& x, const Packets16&... more) {
@@ -238,7 +261,7 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
   constexpr int kSize = ei::unpacket_traits<Packet16>::size;
   using W = widening16<Packet16>;
   constexpr std::size_t kInputs = 1 + sizeof...(more);
-  static_assert(kInputs <= 2, "one input (activations) or two (GLU)");
+  using Lanes = std::make_index_sequence<kInputs>;
   const Packet16 inputs[kInputs] = {x, more...};
   EIGEN_ALIGN_MAX S16 in[kInputs][kSize], out[kSize];
   if constexpr (W::kind == Widening::kWhole) {
@@ -260,22 +283,13 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
         out[i] = in[0][i];
         continue;
       }
-      out[i] = finish16<S16, kMaxUlp>(results[i], lane_set(outside[i]), [&] {
-        if constexpr (kInputs == 1) {
-          return exact(static_cast<double>(in[0][i]));
-        } else {
-          return exact(static_cast<double>(in[0][i]), static_cast<double>(in[1][i]));
-        }
-      });
+      out[i] = finish16<S16, kMaxUlp>(results[i], lane_set(outside[i]),
+                                      [&] { return exact_at_lane(exact, in, i, Lanes{}); });
     }
   } else {
     for (std::size_t k = 0; k < kInputs; ++k) ei::pstore(in[k], inputs[k]);
     for (int i = 0; i < kSize; ++i) {
-      if constexpr (kInputs == 1) {
-        out[i] = apply16_scalar<kMaxUlp>(float_kernel, exact, in[0][i]);
-      } else {
-        out[i] = apply16_scalar<kMaxUlp>(float_kernel, exact, in[0][i], in[1][i]);
-      }
+      out[i] = scalar_at_lane<kMaxUlp>(float_kernel, exact, in, i, Lanes{});
     }
   }
   return ei::pload<Packet16>(out);
