@@ -189,6 +189,8 @@ class MpfrReference {
   T rounded16(const mpfr_t r, int tie_direction) {
     using L = std::numeric_limits<T>;
     if (mpfr_zero_p(r)) return T(mpfr_signbit(r) ? -0.0f : 0.0f);
+    if (mpfr_nan_p(r)) return T(std::numeric_limits<float>::quiet_NaN());
+    if (mpfr_inf_p(r)) return T(mpfr_signbit(r) ? -HUGE_VALF : HUGE_VALF);
     const long subnormal_quantum = std::ilogb(double(L::denorm_min()));
     // r is in [2^(e-1), 2^e), e = mpfr_get_exp(r)
     const long q = std::max(long(mpfr_get_exp(r)) - L::digits, subnormal_quantum);
