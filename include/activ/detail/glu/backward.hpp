@@ -54,6 +54,17 @@ bool passes_gradient_mask(const F& f, double x) {
   return lane_set(ei::pfirst(f.gradient_mask(ei::pset1<PacketF>(static_cast<float>(x)))));
 }
 
+/// product where F's gradient mask passes x, +0 elsewhere (a select); product itself for an F
+/// without a clamp.
+template <class F, class Packet>
+EIGEN_STRONG_INLINE Packet masked_gradient(const F& f, const Packet& x, const Packet& product) {
+  if constexpr (has_gradient_mask<F>::value) {
+    return ei::pand(f.gradient_mask(x), product);
+  } else {
+    return product;
+  }
+}
+
 /// A kernel of three float or double packets (dy, v, g) as an Eigen ternary functor: the packet
 /// path runs it on the lanes, the scalar path on one broadcast lane (bit-identical). 16-bit lanes
 /// take the kernel's float_kernel16() and exact16() through apply16: the product formed in float,
@@ -93,12 +104,12 @@ struct glu_value_gradient {
   ValueOp value_op;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    return mask(v, ei::pmul(dy, gate.packetOp(g)));
+    return masked_gradient(value_op, v, ei::pmul(dy, gate.packetOp(g)));
   }
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
       auto r = product16<Gate>(dy, float_result16(gate, g), ei::pzero(dy));
-      r.value = mask(v, r.value);
+      r.value = masked_gradient(value_op, v, r.value);
       return r;
     };
   }
@@ -109,16 +120,6 @@ struct glu_value_gradient {
       }
       return product16_exact(gate, dy, g);
     };
-  }
-
- private:
-  template <class Packet>
-  EIGEN_STRONG_INLINE Packet mask(const Packet& v, const Packet& product) const {
-    if constexpr (has_gradient_mask<ValueOp>::value) {
-      return ei::pand(value_op.gradient_mask(v), product);
-    } else {
-      return product;
-    }
   }
 };
 
@@ -136,7 +137,8 @@ struct glu_gate_gradient {
   GateDerivative gate_derivative;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    return mask(g, ei::pmul(ei::pmul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
+    return masked_gradient(
+        gate, g, ei::pmul(ei::pmul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
   }
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
@@ -144,7 +146,7 @@ struct glu_gate_gradient {
       const auto scale = ei::pmul(dy, value);
       auto r = product16<GateDerivative>(scale, float_result16(gate_derivative, g),
                                          product_inexact16(dy, value, scale));
-      r.value = mask(g, r.value);
+      r.value = masked_gradient(gate, g, r.value);
       return r;
     };
   }
@@ -157,16 +159,6 @@ struct glu_gate_gradient {
       const double scale = dy * static_cast<double>(value_op(static_cast<float>(v)));
       return product16_exact(gate_derivative, scale, g);
     };
-  }
-
- private:
-  template <class Packet>
-  EIGEN_STRONG_INLINE Packet mask(const Packet& g, const Packet& product) const {
-    if constexpr (has_gradient_mask<Gate>::value) {
-      return ei::pand(gate.gradient_mask(g), product);
-    } else {
-      return product;
-    }
   }
 };
 
