@@ -1125,7 +1125,7 @@ TYPED_TEST(Storage16, HalfBackwardCorrectlyRounded) {
 
 // ---------------------------------------------------------------------------------------------
 // Eigen::Tensor: the free functions take tensors (with <activ/tensor.hpp>) and give the
-// functor's values.
+// functor's values; the backward functions check dy's extents.
 
 TEST(DerivativeTensor, FreeFunctionsOnTensors) {
   Eigen::Tensor<float, 2> t(3, 5), dy(3, 5);
@@ -1148,7 +1148,49 @@ TEST(DerivativeTensor, FreeFunctionsOnTensors) {
       EXPECT_TRUE(bit_identical(r(i, j), rd(t(i, j))));
     }
   }
-  // (The backward functions take dense expressions only so far; tensor overloads are to come.)
+  // The backward functions: dy * f'(x) per element, the functor's bits; a tensor expression
+  // (x * 2) and a TensorMap as inputs; dy of other extents throws with both shapes.
+  const Eigen::Tensor<float, 2> gb = activ::gelu_backward(dy, t);
+  const Eigen::Tensor<float, 2> sb = activ::fast::swish_backward(dy, t * 2.0f, 1.702);
+  const Eigen::Tensor<float, 2> bb = activ::swish_backward_beta(dy, t, 0.5);
+  const Eigen::TensorMap<const Eigen::Tensor<float, 2>> tm(t.data(), 3, 5);
+  const Eigen::Tensor<float, 2> rb = activ::relu_backward(dy, tm);
+  const activ::SwishBetaDerivative bd{0.5};
+  for (Index i = 0; i < 3; ++i) {
+    for (Index j = 0; j < 5; ++j) {
+      EXPECT_TRUE(bit_identical(gb(i, j), dy(i, j) * gd(t(i, j))));
+      EXPECT_TRUE(bit_identical(sb(i, j), dy(i, j) * sd(t(i, j) * 2.0f)));
+      EXPECT_TRUE(bit_identical(bb(i, j), dy(i, j) * bd(t(i, j))));
+      EXPECT_TRUE(bit_identical(rb(i, j), dy(i, j) * rd(t(i, j))));
+    }
+  }
+  const Eigen::Tensor<float, 2> dy53(5, 3);
+  expect_error(
+      [&] {
+        const Eigen::Tensor<float, 2> r = activ::gelu_backward(dy53, t);
+        (void)r;
+      },
+      "activ::gelu_backward: dy is [5, 3] but x is [3, 5]; dy must have x's shape");
+  expect_error(
+      [&] {
+        const Eigen::Tensor<float, 2> r = activ::fast::swish_backward_beta(dy53, t, 1.0);
+        (void)r;
+      },
+      "activ::fast::swish_backward_beta: dy is [5, 3] but x is [3, 5]; dy must have x's shape");
+}
+
+// bfloat16 tensors: the backward product rounded once, as on dense arrays.
+TEST(DerivativeTensor, BackwardOnBFloat16Tensors) {
+  using B = Eigen::bfloat16;
+  Eigen::Tensor<B, 1> x(64), dy(64);
+  Eigen::Array<B, Eigen::Dynamic, 1> xa(64), dya(64);
+  for (Index i = 0; i < 64; ++i) {
+    x(i) = xa(i) = B(-4.0f + 0.125f * float(i));
+    dy(i) = dya(i) = B(1.0f + 0.0625f * float(i % 7));
+  }
+  const Eigen::Tensor<B, 1> got = activ::silu_backward(dy, x);
+  const Eigen::Array<B, Eigen::Dynamic, 1> want = activ::silu_backward(dya, xa);
+  for (Index i = 0; i < 64; ++i) EXPECT_EQ(bits16(got(i)), bits16(want(i))) << i;
 }
 
 }  // namespace

@@ -153,6 +153,18 @@ namespace detail {
                                                const Eigen::DenseBase<X>& x, double beta) {       \
     return ::activ::detail::backward_expr(qualified "_backward_beta", dy.derived(), x.derived(),  \
                                           BetaDerivative{beta});                                  \
+  }                                                                                               \
+  template <class DY, int AccessDY, class X, int AccessX>                                         \
+  EIGEN_STRONG_INLINE auto swish_backward(const Eigen::TensorBase<DY, AccessDY>& dy,              \
+                                          const Eigen::TensorBase<X, AccessX>& x, double beta) {  \
+    return ::activ::detail::tensor_backward_expr(qualified "_backward", dy, x, Derivative{beta}); \
+  }                                                                                               \
+  template <class DY, int AccessDY, class X, int AccessX>                                         \
+  EIGEN_STRONG_INLINE auto swish_backward_beta(const Eigen::TensorBase<DY, AccessDY>& dy,         \
+                                               const Eigen::TensorBase<X, AccessX>& x,            \
+                                               double beta) {                                     \
+    return ::activ::detail::tensor_backward_expr(qualified "_backward_beta", dy, x,               \
+                                                 BetaDerivative{beta});                           \
   }
 }  // namespace detail
 

@@ -11,8 +11,9 @@
 //   out = activ::swiglu(value, gate);                      // two tensors of equal shape
 //
 // The element-wise activations work on tensors too: activ::gelu(t), gelu_tanh, sigmoid, silu,
-// swish(t, beta), relu, each t.unaryExpr(functor) (declared with the dense ones; without this
-// header they fail with a message that asks for it). For the thread pool, define
+// swish(t, beta), relu, each t.unaryExpr(functor), their derivatives (activ::gelu_derivative(t))
+// and backward functions (activ::gelu_backward(dy, t), dy.binaryExpr(t, ...), dy of t's extents)
+// (declared with the dense ones; without this header they fail with a message that asks for it). For the thread pool, define
 // EIGEN_USE_THREADS before including this header (Eigen's requirement, not activ's).
 // Errors are those of the dense forms, with shapes printed as [d0, d1, ...].
 // Each half is a slice of the input expression, and Eigen evaluates an expensive sub-expression
@@ -38,6 +39,10 @@ namespace detail {
 // With this header, the tensor overloads of the element-wise functions (declared beside the
 // dense ones, e.g. activ::gelu in gelu.hpp) and of the GLU variants accept every tensor.
 template <class T>
-struct tensor_support<T, void> : std::true_type {};
+struct tensor_support<T, void> : std::true_type {
+  /// The extents of a tensor object or expression (for the shape checks declared without the
+  /// Tensor module, e.g. the backward functions').
+  static auto extents(const T& t) { return tensor_extents(t); }
+};
 }  // namespace detail
 }  // namespace activ

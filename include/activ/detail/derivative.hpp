@@ -116,8 +116,46 @@ EIGEN_STRONG_INLINE auto backward_expr(const char* fn, const DY& dy, const X& x,
   }
 }
 
+/// The same for Eigen::Tensor expressions (with <activ/tensor.hpp>): dy must have x's extents, its
+/// scalar type, rank and layout; a lazy tensor expression.
+template <class DY, int AccessDY, class X, int AccessX, class Derivative>
+EIGEN_STRONG_INLINE auto tensor_backward_expr(const char* fn,
+                                              const Eigen::TensorBase<DY, AccessDY>& dy_base,
+                                              const Eigen::TensorBase<X, AccessX>& x_base,
+                                              const Derivative& f) {
+  static_assert(tensor_support_v<X>, ACTIV_DETAIL_TENSOR_NEEDS_HEADER);
+  const X& x = static_cast<const X&>(x_base);
+  if constexpr (tensor_support_v<X>) {
+    const DY& dy = static_cast<const DY&>(dy_base);
+    static_assert(std::is_same_v<typename DY::Scalar, typename X::Scalar>,
+                  "activ: dy and x must have the same scalar type");
+    static_assert(int(ei::traits<DY>::NumDimensions) == int(ei::traits<X>::NumDimensions),
+                  "activ: dy and x must have the same rank");
+    static_assert(int(ei::traits<DY>::Layout) == int(ei::traits<X>::Layout),
+                  "activ: dy and x must have the same layout (RowMajor or ColMajor)");
+    if constexpr (check_scalar<std::remove_cv_t<typename X::Scalar>>()) {
+      const auto dy_extents = tensor_support<DY>::extents(dy);
+      const auto x_extents = tensor_support<X>::extents(x);
+      bool same = true;
+      for (std::size_t i = 0; i < std::size_t(x_extents.size()); ++i) {
+        same = same && dy_extents[i] == x_extents[i];
+      }
+      if (!same) {
+        glu_fail(std::string(fn) + ": dy is " + glu_shape(dy_extents) + " but x is " +
+                 glu_shape(x_extents) + "; dy must have x's shape");
+      }
+      return dy.binaryExpr(x, Backward<Derivative>{f});
+    } else {
+      return x;
+    }
+  } else {
+    return x;
+  }
+}
+
 /// Defines name_derivative(x) and name_backward(dy, x) of a derivative functor in the enclosing
-/// namespace; `qualified` is the public name used in error messages ("activ::gelu").
+/// namespace, each on dense and on tensor expressions; `qualified` is the public name used in
+/// error messages ("activ::gelu").
 #define ACTIV_DETAIL_DERIVATIVE_FUNCTIONS(name, Functor, qualified)                         \
   ACTIV_DETAIL_ELEMENTWISE_FUNCTION(name##_derivative, Functor)                             \
   template <class DY, class X>                                                              \
@@ -125,6 +163,11 @@ EIGEN_STRONG_INLINE auto backward_expr(const char* fn, const DY& dy, const X& x,
                                            const Eigen::DenseBase<X>& x) {                  \
     return ::activ::detail::backward_expr(qualified "_backward", dy.derived(), x.derived(), \
                                           Functor{});                                       \
+  }                                                                                         \
+  template <class DY, int AccessDY, class X, int AccessX>                                   \
+  EIGEN_STRONG_INLINE auto name##_backward(const Eigen::TensorBase<DY, AccessDY>& dy,       \
+                                           const Eigen::TensorBase<X, AccessX>& x) {        \
+    return ::activ::detail::tensor_backward_expr(qualified "_backward", dy, x, Functor{});  \
   }
 
 }  // namespace detail
