@@ -33,6 +33,7 @@
 #include "support/parallel.hpp"
 #include "support/reference_cache.hpp"
 #include "support/sampling.hpp"
+#include "support/storage16.hpp"
 #include "support/ulp.hpp"
 
 #include <gtest/gtest.h>
@@ -366,6 +367,54 @@ TEST(FpEnvironmentGuard, RestoresRoundingModeAndMxcsr) {
     EXPECT_EQ(get_fpcr(), fpcr);
 #endif
   }
+}
+
+// ---- 16-bit lanes ----------------------------------------------------------------------------
+//
+// A function without parameters reads its 16-bit results from a table that its first use
+// computes (detail/math/table16.hpp). Here that first use happens in the most hostile
+// environment, FTZ + DAZ rounding upward, where the float and double evaluation behind the table
+// would flush bfloat16's subnormals (they are float's) and round every step up: the table must
+// still hold the correctly rounded results of the default environment, for all 65 536 inputs,
+// and the caller's environment must be as it was after the call.
+template <class Fn, class T>
+void expect_table_independent_of_first_environment() {
+  const FpEnvironment hostile{"ftz_daz_upward", FE_UPWARD, true, true};
+  if (!can_set(hostile)) GTEST_SKIP() << "this target cannot set " << hostile.name;
+  const auto x = all_values16<T>();
+  Eigen::Array<T, Eigen::Dynamic, 1> got(x.size());
+  {
+    ScopedFpEnvironment scope(hostile);
+    ASSERT_TRUE(scope.ok());
+#if ACTIV_TEST_HAVE_MXCSR
+    const unsigned csr = _mm_getcsr();
+#endif
+    got = Fn::apply(x);  // the first use of this function and type in this program
+    EXPECT_EQ(std::fegetround(), FE_UPWARD);
+#if ACTIV_TEST_HAVE_MXCSR
+    EXPECT_EQ(_mm_getcsr() & ~0x3Fu, csr & ~0x3Fu) << "MXCSR's control bits changed";
+#endif
+  }
+  int wrong = 0;
+  std::string first;
+  for (std::uint32_t b = 0; b < 65536; ++b) {
+    const T want = Eigen::numext::isnan(x[b]) ? x[b] : Fn::template reference<T>(x[b]);
+    if (bits16(got[b]) != bits16(want) && ++wrong <= 5) {
+      first +=
+          "\n  x = " + show16(x[b]) + ": " + show16(got[b]) + ", correctly rounded " + show16(want);
+    }
+  }
+  EXPECT_EQ(wrong, 0) << Fn::name() << "<" << type_name16<T>() << ">" << first;
+}
+
+TEST(Storage16Table, BuiltInTheDefaultEnvironmentBFloat16) {
+  expect_table_independent_of_first_environment<GeluFn, Eigen::bfloat16>();
+  expect_table_independent_of_first_environment<SiluFn, Eigen::bfloat16>();
+  expect_table_independent_of_first_environment<SigmoidFn, Eigen::bfloat16>();
+}
+TEST(Storage16Table, BuiltInTheDefaultEnvironmentHalf) {
+  expect_table_independent_of_first_environment<GeluTanhFn, Eigen::half>();
+  expect_table_independent_of_first_environment<SiluFn, Eigen::half>();
 }
 
 // ---- GLU ----------------------------------------------------------------------------------

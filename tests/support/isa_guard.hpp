@@ -1,6 +1,7 @@
 // Instruction-set guard for the test variants (docs/design.md §4: the bounds hold for the x86-64
 // baseline, AVX2 + FMA and AVX-512). The build defines ACTIV_TEST_ISA as "baseline", "avx2",
-// "avx512" or "generic" (activ's generic packet path forced, on AVX2 + FMA) on x86-64, "neon" and
+// "avx512", "avx512bf16" (AVX-512 with AVX512-BF16, for the 16-bit tests) or "generic" (activ's
+// generic packet path forced, on AVX2 + FMA) on x86-64, "neon" and
 // "scalar" (-DEIGEN_DONT_VECTORIZE: no packets, every FMA the compiler contracts) on aarch64,
 // "vsx" on ppc64le, with matching compiler flags. This header
 //  - refuses to compile when the flags do not match the name (a mislabelled variant would test
@@ -70,10 +71,11 @@ inline constexpr bool kCompiledForVsx =
 #endif
 
 static_assert(same_string(kTestIsa, "baseline") || same_string(kTestIsa, "avx2") ||
-                  same_string(kTestIsa, "avx512") || same_string(kTestIsa, "generic") ||
-                  same_string(kTestIsa, "neon") || same_string(kTestIsa, "scalar") ||
-                  same_string(kTestIsa, "vsx"),
-              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"generic\", \"neon\", "
+                  same_string(kTestIsa, "avx512") || same_string(kTestIsa, "avx512bf16") ||
+                  same_string(kTestIsa, "generic") || same_string(kTestIsa, "neon") ||
+                  same_string(kTestIsa, "scalar") || same_string(kTestIsa, "vsx"),
+              "ACTIV_TEST_ISA must be \"baseline\", \"avx2\", \"avx512\", \"avx512bf16\", "
+              "\"generic\", \"neon\", "
               "\"scalar\" or \"vsx\"");
 static_assert(same_string(kTestIsa, "generic") == kGenericPacketPath,
               "ACTIV_GENERIC_PACKET_PATH is defined for the generic variant, and only there");
@@ -91,6 +93,14 @@ static_assert(!same_string(kTestIsa, "avx2") || (kCompiledForAvx2 && !kCompiledF
               "the avx2 variant must be built with -mavx2 -mfma and without AVX-512");
 static_assert(!same_string(kTestIsa, "avx512") || kCompiledForAvx512,
               "the avx512 variant needs -mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma");
+inline constexpr bool kCompiledForAvx512Bf16 =
+#if defined(__AVX512BF16__)
+    kCompiledForAvx512;
+#else
+    false;
+#endif
+static_assert(same_string(kTestIsa, "avx512bf16") == kCompiledForAvx512Bf16,
+              "the avx512bf16 variant is the avx512 one plus -mavx512bf16, and only it has that");
 
 // The first feature of the variant's level that the running CPU lacks, or nullptr.
 inline const char* missing_cpu_feature() {
@@ -104,6 +114,9 @@ inline const char* missing_cpu_feature() {
   if (!__builtin_cpu_supports("avx512dq")) return "avx512dq";
   if (!__builtin_cpu_supports("avx512vl")) return "avx512vl";
   if (!__builtin_cpu_supports("avx512bw")) return "avx512bw";
+  if (same_string(kTestIsa, "avx512bf16") && !__builtin_cpu_supports("avx512bf16")) {
+    return "avx512bf16";
+  }
   return nullptr;
 #else  // the other levels are the target's defaults
   return nullptr;

@@ -52,6 +52,8 @@ struct BasicDerivative : UnaryFunctor<BasicDerivative<Kernel, T>> {
   /// tail is positive), the series at 0 near 0 (derivative_series16).
   static constexpr Reflection kReflection = Kernel::kReflection;
   static constexpr double kTailSign = 1.0;
+  /// Both tiers' 16-bit lanes are the precise tier's (one table serves both).
+  BasicDerivative<Kernel, Tier::precise> double_evaluator() const { return {}; }
   auto exact16() const {
     return [](double x) {
       if (x != 0 && std::fabs(x) < kSeriesBound16) return Kernel::series_at_zero(x);

@@ -13,6 +13,7 @@
 
 #include "activ/detail/math/scalar_path.hpp"
 #include "activ/detail/math/storage16.hpp"
+#include "activ/detail/math/table16.hpp"
 #include "activ/detail/math/tier.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/tensor_support.hpp"
@@ -27,13 +28,20 @@ struct float_max_ulp : std::integral_constant<int, 1> {};
 template <template <Tier> class F, Tier T>
 struct float_max_ulp<F<T>> : std::integral_constant<int, T == Tier::fast ? 4 : 1> {};
 
+/// The functor whose table a functor's 16-bit lanes read (table16.hpp): its double evaluator's,
+/// the precise tier's, as both tiers round every 16-bit result correctly, to the same value.
+template <class F>
+using table_key_t = std::decay_t<decltype(std::declval<const F&>().double_evaluator())>;
+
 template <class Self>
 struct UnaryFunctor {
   /// Eigen's packet entry: Self::kernel on float and double packets; on 16-bit packets, the
-  /// kernel in float, rounded to 16 bits correctly.
+  /// kernel in float, rounded to 16 bits correctly (or those results from a table).
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& x) const {
-    if constexpr (is_storage16_v<scalar_of<Packet>>) {
+    if constexpr (is_storage16_v<scalar_of<Packet>> && has_table16_v<table_key_t<Self>>) {
+      return lookup16<float_max_ulp<table_key_t<Self>>::value, table_key_t<Self>>(x);
+    } else if constexpr (is_storage16_v<scalar_of<Packet>>) {
       return apply16<float_max_ulp<Self>::value>(self().float_kernel(), self().exact16(), x);
     } else {
       return self().kernel(x);
@@ -44,6 +52,8 @@ struct UnaryFunctor {
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& x) const {
     if constexpr (!check_scalar<Scalar>()) {
       return x;
+    } else if constexpr (is_storage16_v<Scalar> && has_table16_v<table_key_t<Self>>) {
+      return lookup16<float_max_ulp<table_key_t<Self>>::value, table_key_t<Self>>(x);
     } else if constexpr (is_storage16_v<Scalar>) {
       return apply16_scalar<float_max_ulp<Self>::value>(self().float_kernel(), self().exact16(), x);
     } else {

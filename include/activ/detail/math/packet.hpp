@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <type_traits>
 
@@ -233,6 +234,31 @@ struct widening {
 template <class Packet16>
 struct widening16 {
   static constexpr Widening kind = Widening::kGeneric;
+};
+
+/// A 16-bit packet's lanes looked up in a table of 16-bit bit patterns indexed by the lanes' bit
+/// patterns (table16.hpp; the table has one entry more than indices). Generic: one load per lane
+/// through memory. Specialized per instruction set under arch/ where a gather pays.
+template <class Packet16>
+struct table_gather16 {
+  static EIGEN_STRONG_INLINE Packet16 lookup(const std::uint16_t* table, const Packet16& x) {
+    using S16 = scalar_of<Packet16>;
+    constexpr int kSize = ei::unpacket_traits<Packet16>::size;
+    EIGEN_ALIGN_MAX S16 lanes[kSize];
+    ei::pstore(lanes, x);
+    for (S16& lane : lanes) {
+      lane = Eigen::numext::bit_cast<S16>(table[Eigen::numext::bit_cast<std::uint16_t>(lane)]);
+    }
+    return ei::pload<Packet16>(lanes);
+  }
+};
+/// The table_gather16 of a packet type whose register an instruction-set function gathers into
+/// (arch/: both 16-bit types of a width share it).
+template <class Packet16, class Register, Register (*Gather)(const std::uint16_t*, const Register&)>
+struct native_table_gather16 {
+  static EIGEN_STRONG_INLINE Packet16 lookup(const std::uint16_t* table, const Packet16& x) {
+    return Gather(table, x);
+  }
 };
 
 }  // namespace detail

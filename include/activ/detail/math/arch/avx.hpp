@@ -80,6 +80,24 @@ struct widening16<ei::Packet8h> {
   }
 };
 
+#if defined(EIGEN_VECTORIZE_AVX2)
+// An 8-lane table lookup: the lanes zero-extended to 32-bit indices, one 32-bit gather at byte
+// offset 2·index (its upper half is the next entry, masked off), packed back to 16 bits.
+inline __m128i gather16_avx2(const std::uint16_t* table, const __m128i& x) {
+  const __m256i index = _mm256_cvtepu16_epi32(x);
+  const __m256i words =
+      _mm256_and_si256(_mm256_i32gather_epi32(reinterpret_cast<const int*>(table), index, 2),
+                       _mm256_set1_epi32(0xFFFF));
+  return _mm_packus_epi32(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+}
+template <>
+struct table_gather16<ei::Packet8bf>
+    : native_table_gather16<ei::Packet8bf, __m128i, gather16_avx2> {};
+template <>
+struct table_gather16<ei::Packet8h> : native_table_gather16<ei::Packet8h, __m128i, gather16_avx2> {
+};
+#endif
+
 template <>
 struct widening<ei::Packet8f> {
   static constexpr Widening kind = Widening::kHalves;

@@ -111,8 +111,20 @@ struct widening16<ei::Packet16bf> {
   static EIGEN_STRONG_INLINE ei::Packet16f widen(const ei::Packet16bf& x) {
     return ei::Bf16ToF32(x);
   }
+  // Not Eigen's F32ToBf16: where the target has AVX512-BF16 (Zen 4 and later, Sapphire Rapids:
+  // what -march=native gives there), that is vcvtneps2bf16, which flushes subnormal inputs and
+  // results to zero whatever MXCSR says. To nearest even on the bits instead: add 0x7FFF and the
+  // lowest kept bit, keep the upper half; a NaN stays a NaN (quieted, its sign and the top of its
+  // payload kept).
   static EIGEN_STRONG_INLINE ei::Packet16bf narrow(const ei::Packet16f& x) {
-    return ei::F32ToBf16(x);
+    const __m512i bits = _mm512_castps_si512(x);
+    const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
+    __m512i rounded = _mm512_srli_epi32(
+        _mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF))), 16);
+    const __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+    rounded = _mm512_mask_mov_epi32(
+        rounded, nan, _mm512_or_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(0x7FC0)));
+    return _mm512_cvtepi32_epi16(rounded);
   }
 };
 template <>
@@ -125,6 +137,19 @@ struct widening16<ei::Packet16h> {
     return _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   }
 };
+
+// A 16-lane table lookup: the lanes zero-extended to 32-bit indices, one 32-bit gather at byte
+// offset 2·index (its upper half is the next entry), the low halves narrowed back.
+inline __m256i gather16_avx512(const std::uint16_t* table, const __m256i& x) {
+  const __m512i index = _mm512_cvtepu16_epi32(x);
+  return _mm512_cvtepi32_epi16(_mm512_i32gather_epi32(index, table, 2));
+}
+template <>
+struct table_gather16<ei::Packet16bf>
+    : native_table_gather16<ei::Packet16bf, __m256i, gather16_avx512> {};
+template <>
+struct table_gather16<ei::Packet16h>
+    : native_table_gather16<ei::Packet16h, __m256i, gather16_avx512> {};
 
 template <>
 struct widening<ei::Packet16f> {
