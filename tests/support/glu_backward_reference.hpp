@@ -194,8 +194,12 @@ BackwardReference<T> backward_reference(const BackwardCase& c, T dy, T v, T g) {
             : static_cast<long double>(v);
   r.value_factor = static_cast<long double>(dy) * value;
   r.gate_derivative = ld::gate_derivative(c.gate, static_cast<long double>(g), c.beta);
+  // A smooth gate's Gate'(g) is nonzero at every finite g, even where long double rounds it to 0:
+  // x87's extended format reaches 2^-16445, but POWER's double-double long double has double's
+  // exponent range, where gelu'(-38.8) = 2^-1084 is 0.
+  const bool smooth_gate = c.gate != Gate::relu && c.gate != Gate::identity;
   r.derivative_underflows =
-      r.gate_derivative != 0 &&
+      (r.gate_derivative != 0 || (smooth_gate && std::isfinite(g))) &&
       std::fabs(r.gate_derivative) < static_cast<long double>(std::numeric_limits<T>::min());
   if (r.dgate_masked) {
     r.dgate = T(0);

@@ -82,7 +82,7 @@ struct Backward {
     if constexpr (is_storage16_v<scalar_of<Packet>>) {
       return apply16<kMaxUlp16>(float_kernel(), exact16(), dy, x);
     } else {
-      return ei::pmul(dy, derivative.packetOp(x));
+      return mul(dy, derivative.packetOp(x));
     }
   }
 

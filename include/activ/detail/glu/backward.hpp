@@ -104,7 +104,7 @@ struct glu_value_gradient {
   ValueOp value_op;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    return masked_gradient(value_op, v, ei::pmul(dy, gate.packetOp(g)));
+    return masked_gradient(value_op, v, mul(dy, gate.packetOp(g)));
   }
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
@@ -137,13 +137,13 @@ struct glu_gate_gradient {
   GateDerivative gate_derivative;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
-    return masked_gradient(
-        gate, g, ei::pmul(ei::pmul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
+    return masked_gradient(gate, g,
+                           mul(mul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
   }
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
       const auto value = value_op.packetOp(v);
-      const auto scale = ei::pmul(dy, value);
+      const auto scale = mul(dy, value);
       auto r = product16<GateDerivative>(scale, float_result16(gate_derivative, g),
                                          product_inexact16(dy, value, scale));
       r.value = masked_gradient(gate, g, r.value);

@@ -48,7 +48,7 @@ EIGEN_STRONG_INLINE void keep_rounded(T& v) {
 /// 2^ceil(p/2) + 1) cuts a and b into halves whose partial products are all exact.
 template <class Packet>
 EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet& b) {
-  Packet hi = ei::pmul(a, b);
+  Packet hi = mul(a, b);
   keep_rounded(hi);
   if constexpr (kFusedMultiplyAdd) {
     return {hi, madd(a, b, ei::pnegate(hi))};
@@ -59,7 +59,7 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
     const auto split = [&](const Packet& v, Packet& v_hi, Packet& v_lo) {
       // t must be rounded before t - v: a target with FMA hardware would otherwise fuse them.
       // (The products of halves below are exact, so fusing those changes nothing.)
-      Packet t = ei::pmul(set1<Packet>(kSplit), v);
+      Packet t = mul(set1<Packet>(kSplit), v);
       keep_rounded(t);
       v_hi = ei::psub(t, ei::psub(t, v));
       v_lo = ei::psub(v, v_hi);
@@ -67,10 +67,10 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
     Packet a_hi, a_lo, b_hi, b_lo;
     split(a, a_hi, a_lo);
     split(b, b_hi, b_lo);
-    Packet err = ei::psub(ei::pmul(a_hi, b_hi), hi);
-    err = ei::padd(err, ei::pmul(a_hi, b_lo));
-    err = ei::padd(err, ei::pmul(a_lo, b_hi));
-    return {hi, ei::padd(err, ei::pmul(a_lo, b_lo))};
+    Packet err = ei::psub(mul(a_hi, b_hi), hi);
+    err = ei::padd(err, mul(a_hi, b_lo));
+    err = ei::padd(err, mul(a_lo, b_hi));
+    return {hi, ei::padd(err, mul(a_lo, b_lo))};
   }
 }
 
@@ -102,7 +102,7 @@ template <class Packet>
 EIGEN_STRONG_INLINE DoubleWord<Packet> dw_mul(const DoubleWord<Packet>& a,
                                               const DoubleWord<Packet>& b) {
   const DoubleWord<Packet> p = two_product(a.hi, b.hi);
-  const Packet cross = madd(a.hi, b.lo, ei::pmul(a.lo, b.hi));
+  const Packet cross = madd(a.hi, b.lo, mul(a.lo, b.hi));
   return fast_two_sum(p.hi, ei::padd(p.lo, cross));
 }
 

@@ -78,7 +78,7 @@ template <class Packet>
 EIGEN_STRONG_INLINE ReducedArgument<Packet> reduce_exp_argument(const Packet& hi,
                                                                 const Packet& lo) {
   using C = ExpConstants<scalar_of<Packet>>;
-  const Packet k = round_to_nearest(ei::pmul(hi, set1<Packet>(C::kLog2e)));
+  const Packet k = round_to_nearest(mul(hi, set1<Packet>(C::kLog2e)));
   const Packet r_hi = madd(k, set1<Packet>(-C::kLn2Hi), hi);  // exact
   return {k, {r_hi, madd(k, set1<Packet>(-C::kLn2Lo), lo)}};
 }
@@ -97,7 +97,7 @@ EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& hi, const Packet& l
 template <class Packet>
 EIGEN_STRONG_INLINE ExpParts<Packet> exp_parts(const Packet& y) {
   using C = ExpConstants<scalar_of<Packet>>;
-  const Packet k = round_to_nearest(ei::pmul(y, set1<Packet>(C::kLog2e)));
+  const Packet k = round_to_nearest(mul(y, set1<Packet>(C::kLog2e)));
   const Packet r = madd(k, set1<Packet>(-C::kLn2Lo), madd(k, set1<Packet>(-C::kLn2Hi), y));
   return {horner(r, C::kPoly), k};
 }
@@ -121,7 +121,7 @@ class Pow2Scale {
     if constexpr (has_native_scale<Packet>::value) {
       return select_lt(k_, min_exponent_, zero, scale_by_pow2(m, k_));
     } else {
-      return select_lt(k_, min_exponent_, zero, ei::pmul(m, p_));
+      return select_lt(k_, min_exponent_, zero, mul(m, p_));
     }
   }
 
@@ -131,7 +131,7 @@ class Pow2Scale {
     if constexpr (has_native_scale<Packet>::value) {
       return scale_by_pow2(m, k_);
     } else {
-      return ei::pmul(m, p_);
+      return mul(m, p_);
     }
   }
 
@@ -143,7 +143,7 @@ class Pow2Scale {
       return scale_by_pow2(q, k_);
     } else {
       const Packet needs_exact = ei::pand(used, ei::pcmp_lt(k_, min_exponent_));
-      return ei::predux_any(needs_exact) ? scale_by_pow2(q, k_) : ei::pmul(q, p_);
+      return ei::predux_any(needs_exact) ? scale_by_pow2(q, k_) : mul(q, p_);
     }
   }
 
@@ -170,7 +170,7 @@ EIGEN_STRONG_INLINE ExpPartsDW<Packet> exp_parts_dw(const Packet& hi, const Pack
   using C = ExpConstants<scalar_of<Packet>>;
   const ReducedArgument<Packet> a = reduce_exp_argument(hi, lo);
   const DoubleWord<Packet> r = two_sum(a.r.hi, a.r.lo);
-  const Packet tail = madd(ei::pmul(r.hi, r.hi), horner_from<2>(r.hi, C::kPoly), r.lo);
+  const Packet tail = madd(mul(r.hi, r.hi), horner_from<2>(r.hi, C::kPoly), r.lo);
   const DoubleWord<Packet> t = fast_two_sum(r.hi, tail);
   const DoubleWord<Packet> m = fast_two_sum(set1<Packet>(1.0), t.hi);
   return {{m.hi, ei::padd(m.lo, t.lo)}, a.k};
@@ -200,9 +200,9 @@ struct ExpForFloatConstants {
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD exp_for_float(const PacketD& y) {
   using C = ExpForFloatConstants;
-  const PacketD k = round_to_nearest(ei::pmul(y, set1<PacketD>(C::kLog2e)));
+  const PacketD k = round_to_nearest(mul(y, set1<PacketD>(C::kLog2e)));
   const PacketD r = madd(k, set1<PacketD>(-C::kLn2), y);
-  return ei::pmul(horner(r, C::kPoly), pow2(k));
+  return mul(horner(r, C::kPoly), pow2(k));
 }
 
 }  // namespace detail

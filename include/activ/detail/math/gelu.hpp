@@ -56,10 +56,10 @@ EIGEN_STRONG_INLINE PacketD gelu_for_float(const PacketD& x) {
   const PacketD max_arg = set1<PacketD>(C::kMaxArg);
   const PacketD a = ei::pmin(ei::pabs(x), max_arg);
   // a has 24 significant bits, so a*a and -a*a/2 are exact in double.
-  const PacketD e = exp_for_float(ei::pmul(ei::pmul(a, a), set1<PacketD>(-0.5)));
-  const PacketD q = ei::pmul(e, ei::pdiv(horner(a, C::kP), horner(a, C::kQ)));
+  const PacketD e = exp_for_float(mul(mul(a, a), set1<PacketD>(-0.5)));
+  const PacketD q = mul(e, ei::pdiv(horner(a, C::kP), horner(a, C::kQ)));
   const PacketD phi = select_lt(x, ei::pzero(x), q, ei::psub(set1<PacketD>(1.0), q));
-  return ei::pmul(ei::pmax(x, ei::pnegate(max_arg)), phi);
+  return mul(ei::pmax(x, ei::pnegate(max_arg)), phi);
 }
 
 /// Double results, in double-word arithmetic.
@@ -70,8 +70,7 @@ EIGEN_STRONG_INLINE Packet gelu_for_double(const Packet& x) {
   const Packet a = ei::pabs(xc);
   const DoubleWord<Packet> a2 = two_product(a, a);
   const Packet minus_half = set1<Packet>(-0.5);
-  const ExpPartsDW<Packet> e =
-      exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
+  const ExpPartsDW<Packet> e = exp_parts_dw(mul(a2.hi, minus_half), mul(a2.lo, minus_half));
 
   const DoubleWord<Packet> q = dw_horner<C::kExactSteps>(a, C::kQ);
   const DoubleWord<Packet> d =
@@ -110,11 +109,11 @@ EIGEN_STRONG_INLINE PacketD gelu_derivative_for_float(const PacketD& x) {
   using C = GeluDoubleConstants;
   using K = GeluDerivativeConstants;
   const PacketD a = ei::pmin(ei::pabs(x), set1<PacketD>(K::kMaxArgForFloat));
-  const ExpParts<PacketD> e = exp_parts(ei::pmul(ei::pmul(a, a), set1<PacketD>(-0.5)));
+  const ExpParts<PacketD> e = exp_parts(mul(mul(a, a), set1<PacketD>(-0.5)));
   const PacketD q = horner(a, C::kQ);
   const PacketD r = ei::pdiv(q, madd(ei::padd(a, a), q, horner(a, C::kP)));
   const PacketD d = madd(a, set1<PacketD>(-K::kInvSqrt2PiHi), r);
-  const PacketD ed = ei::pmul(ei::pmul(e.mantissa, pow2(e.exponent)), d);
+  const PacketD ed = mul(mul(e.mantissa, pow2(e.exponent)), d);
   return select_le(x, ei::pzero(x), ed, ei::psub(set1<PacketD>(1.0), ed));
 }
 
@@ -127,8 +126,7 @@ EIGEN_STRONG_INLINE Packet gelu_derivative_for_double(const Packet& x) {
   const Packet a = ei::pabs(clamp_symmetric(x, C::kMaxArg));
   const DoubleWord<Packet> a2 = two_product(a, a);
   const Packet minus_half = set1<Packet>(-0.5);
-  const ExpPartsDW<Packet> e =
-      exp_parts_dw(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
+  const ExpPartsDW<Packet> e = exp_parts_dw(mul(a2.hi, minus_half), mul(a2.lo, minus_half));
   const DoubleWord<Packet> q = dw_horner<std::size(C::kQ) - 2>(a, C::kQ);
   const DoubleWord<Packet> p = dw_horner<std::size(C::kP) - 2>(a, C::kP);
   const DoubleWord<Packet> r = dw_div(q, dw_add(dw_mul(q, ei::padd(a, a)), p));

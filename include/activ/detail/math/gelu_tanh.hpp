@@ -42,8 +42,8 @@ struct GeluTanhConstants<double> {
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD gelu_tanh_for_float(const PacketD& x) {
   using C = GeluTanhConstants<double>;
-  const PacketD w = madd(set1<PacketD>(C::kC3Hi), ei::pmul(x, x), set1<PacketD>(C::kC1Hi));
-  return v_times_sigmoid_for_float(x, ei::pmul(x, w));
+  const PacketD w = madd(set1<PacketD>(C::kC3Hi), mul(x, x), set1<PacketD>(C::kC1Hi));
+  return v_times_sigmoid_for_float(x, mul(x, w));
 }
 
 /// x*(c1 + c*x^2) as a double word, for xc = x clamped to +-kMaxArg (double lanes): gelu_tanh's
@@ -106,9 +106,9 @@ EIGEN_STRONG_INLINE Packet gelu_tanh_derivative(const Packet& x) {
       x,
       [](const auto& v) {
         using PacketD = std::decay_t<decltype(v)>;
-        const PacketD x2 = ei::pmul(v, v);
-        const PacketD z = ei::pmul(v, madd(set1<PacketD>(C::kC3Hi), x2, set1<PacketD>(C::kC1Hi)));
-        const PacketD w = ei::pmul(v, madd(set1<PacketD>(C::kC3x3Hi), x2, set1<PacketD>(C::kC1Hi)));
+        const PacketD x2 = mul(v, v);
+        const PacketD z = mul(v, madd(set1<PacketD>(C::kC3Hi), x2, set1<PacketD>(C::kC1Hi)));
+        const PacketD w = mul(v, madd(set1<PacketD>(C::kC3x3Hi), x2, set1<PacketD>(C::kC1Hi)));
         return logistic_derivative_for_float<LogisticDerivative::kPlusSigmoid>(z, w);
       },
       [](const auto& v) {

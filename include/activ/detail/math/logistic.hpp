@@ -96,7 +96,7 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   // v*m/2 that is subnormal, later scaled by 2, lost bits under the result's ULP, and flushed to
   // zero under FTZ).
   const Packet half_m =
-      ei::pmul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
+      mul(t.mantissa, select_lt(t.exponent, zero, set1<Packet>(Scalar(0.5)), one));
   const DoubleWord<Packet> v_m = two_product(v_neg, half_m);
   const Packet exponent = select_lt(z_hi, zero, ei::pmin(ei::padd(t.exponent, one), zero), zero);
   const Packet numerator = select_lt(z_hi, zero, v_m.hi, v);
@@ -150,7 +150,7 @@ EIGEN_STRONG_INLINE Packet silu_for_double(const Packet& x) {
 /// beta: the float parameter (widened exactly) for float results, the double one for double.
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD swish_for_float(const PacketD& x, double beta) {
-  return v_times_sigmoid_for_float(x, ei::pmul(set1<PacketD>(beta), x));
+  return v_times_sigmoid_for_float(x, mul(set1<PacketD>(beta), x));
 }
 template <class Packet>
 EIGEN_STRONG_INLINE Packet swish_for_double(const Packet& x, double beta) {
@@ -185,19 +185,19 @@ EIGEN_STRONG_INLINE PacketD logistic_derivative_for_float(const PacketD& z, cons
   const PacketD max_arg = set1<PacketD>(LogisticDerivativeConstants::kMaxArgForFloat);
   const PacketD abs_z = ei::pabs(z);
   const ExpParts<PacketD> e = exp_parts(ei::pnegate(ei::pmin(abs_z, max_arg)));
-  const PacketD t = ei::pmul(e.mantissa, pow2(e.exponent));
+  const PacketD t = mul(e.mantissa, pow2(e.exponent));
   const PacketD one_plus_t = ei::padd(one, t);
-  const PacketD den = ei::pmul(one_plus_t, one_plus_t);
+  const PacketD den = mul(one_plus_t, one_plus_t);
   PacketD num, far;
   if constexpr (D == LogisticDerivative::kSigmoid) {
     num = t;
     far = zero;
   } else if constexpr (D == LogisticDerivative::kTimesSquare) {
-    num = ei::pmul(ei::pmul(w, w), t);
+    num = mul(mul(w, w), t);
     far = zero;
   } else {
     const PacketD one_plus_w = ei::padd(one, w);
-    num = select_lt(z, zero, ei::pmul(t, ei::padd(one_plus_w, t)), madd(t, one_plus_w, one));
+    num = select_lt(z, zero, mul(t, ei::padd(one_plus_w, t)), madd(t, one_plus_w, one));
     far = select_lt(z, zero, set1<PacketD>(-0.0), one);
   }
   return select_lt(abs_z, max_arg, ei::pdiv(num, den), far);
@@ -267,7 +267,7 @@ EIGEN_STRONG_INLINE Packet fast_logistic_derivative(const Packet& z_hi, const Pa
   const Pow2Scale<Packet> scale(e.exponent);
   const Packet t = scale.small_term(e.mantissa.hi);
   const Packet one_plus_t = ei::padd(one, t);
-  const Packet den = ei::pmul(one_plus_t, one_plus_t);
+  const Packet den = mul(one_plus_t, one_plus_t);
   if constexpr (D == LogisticDerivative::kSigmoid) {
     const Packet q = ei::pdiv(e.mantissa.hi, den);
     return ei::pselect(in_range, scale.apply(q, in_range), zero);
@@ -276,7 +276,7 @@ EIGEN_STRONG_INLINE Packet fast_logistic_derivative(const Packet& z_hi, const Pa
     const Packet t_lo = scale.refinement_term(e.mantissa.lo);
     const Packet low = kLowWord ? ei::padd(t_lo, z_lo) : t_lo;
     const Packet sum = ei::padd(ei::padd(one_plus_w, t), low);
-    const Packet negative = ei::pmul(e.mantissa.hi, sum);
+    const Packet negative = mul(e.mantissa.hi, sum);
     const Packet positive = madd(t, one_plus_w, one);
     const Packet q = ei::pdiv(ei::pselect(is_negative, negative, positive), den);
     const Packet scaled = scale.apply(q, ei::pand(in_range, is_negative));
@@ -318,7 +318,7 @@ EIGEN_STRONG_INLINE Packet swish_derivative(const Packet& x, const Parameter& be
     return float_in_double_else(
         x,
         [&beta](const auto& v) {
-          const auto z = ei::pmul(set1<std::decay_t<decltype(v)>>(double(beta.as_float)), v);
+          const auto z = mul(set1<std::decay_t<decltype(v)>>(double(beta.as_float)), v);
           return logistic_derivative_for_float<D>(z, D == LogisticDerivative::kTimesSquare ? v : z);
         },
         [&beta](const auto& v) {

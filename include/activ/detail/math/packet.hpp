@@ -63,6 +63,13 @@ EIGEN_STRONG_INLINE Packet set1(scalar_of<Packet> value) {
   return ei::pset1<Packet>(value);
 }
 
+/// a*b, rounded once (into the subnormals where it lands there): Eigen's pmul, except where an
+/// instruction set's pmul may flush subnormal products (arch/vsx.hpp).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet mul(const Packet& a, const Packet& b) {
+  return ei::pmul(a, b);
+}
+
 /// a*b + c, fused exactly when kFusedMultiplyAdd is true, for every packet width.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet madd(const Packet& a, const Packet& b, const Packet& c) {

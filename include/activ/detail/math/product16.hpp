@@ -60,7 +60,7 @@ EIGEN_STRONG_INLINE Float16Result<PacketF> product16(const PacketF& value,
     const PacketF tiny = ei::pset1<PacketF>(std::numeric_limits<float>::min());
     flagged = ei::por(flagged, ei::pcmp_lt(ei::pabs(f_x.value), tiny));
   }
-  return {ei::pmul(value, f_x.value), flagged};
+  return {mul(value, f_x.value), flagged};
 }
 
 /// The double part: value·F(x) as a double word, value exact in double, F(x) from F's exact16()

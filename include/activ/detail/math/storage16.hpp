@@ -137,7 +137,7 @@ EIGEN_STRONG_INLINE PacketF may_misround(const PacketF& r, const RoundTrip& roun
   static_assert(kMaxUlp >= 0 && kMaxUlp <= 7, "a reach of 2^-20 covers 7 ULPs at most");
   constexpr float kRelative = kMaxUlp <= 1 ? 0x1p-22f : kMaxUlp <= 3 ? 0x1p-21f : 0x1p-20f;
   const PacketF a = ei::pabs(r);
-  const PacketF reach = ei::pmax(ei::pmul(a, set1<PacketF>(kRelative)), set1<PacketF>(0x1p-146f));
+  const PacketF reach = ei::pmax(mul(a, set1<PacketF>(kRelative)), set1<PacketF>(0x1p-146f));
   // round_trip is monotonic, so low <= high, and they differ where a midpoint lies between.
   return ei::pcmp_lt_or_nan(round_trip(ei::psub(a, reach)), round_trip(ei::padd(a, reach)));
 }

@@ -74,19 +74,19 @@ EIGEN_STRONG_INLINE Packet fast_gelu(const Packet& x) {
   const Packet a = ei::pmin(ei::pabs(x), max_arg);
   const DoubleWord<Packet> a2 = two_product(a, a);
   const Packet minus_half = set1<Packet>(Scalar(-0.5));
-  const ExpParts<Packet> e = exp_parts(ei::pmul(a2.hi, minus_half), ei::pmul(a2.lo, minus_half));
-  const Packet m_r = ei::pmul(e.mantissa, fast_gelu_r(a));  // q(a) = m_r * 2^k
+  const ExpParts<Packet> e = exp_parts(mul(a2.hi, minus_half), mul(a2.lo, minus_half));
+  const Packet m_r = mul(e.mantissa, fast_gelu_r(a));  // q(a) = m_r * 2^k
   const Pow2Scale<Packet> scale(e.exponent);
-  const Packet positive = ei::pmul(x, ei::psub(one, scale.small_term(m_r)));
+  const Packet positive = mul(x, ei::psub(one, scale.small_term(m_r)));
   // x <= 0: (x*m*R) * 2^k; x = -inf stands in as -kMaxArg (-0 then, not -inf * 0).
-  const Packet x_m_r = ei::pmul(ei::pmax(x, ei::pnegate(max_arg)), m_r);
+  const Packet x_m_r = mul(ei::pmax(x, ei::pnegate(max_arg)), m_r);
   const Packet result = select_le(x, zero, scale.apply(x_m_r, ei::pcmp_le(x, zero)), positive);
   if constexpr (std::is_same_v<Scalar, float>) {
     // Near 0, q = m*R sits just below 1/2 after four roundings near powers of two (up to 4 ULP
     // of q); the series form rounds twice.
     using C = FastGeluConstants<float>;
-    const Packet phi = madd(x, horner(ei::pmul(x, x), C::kU), set1<Packet>(0.5f));
-    return select_lt(a, set1<Packet>(C::kSmall), ei::pmul(x, phi), result);
+    const Packet phi = madd(x, horner(mul(x, x), C::kU), set1<Packet>(0.5f));
+    return select_lt(a, set1<Packet>(C::kSmall), mul(x, phi), result);
   } else {
     return result;
   }

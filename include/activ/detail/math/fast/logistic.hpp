@@ -39,7 +39,7 @@ EIGEN_STRONG_INLINE Packet fast_v_times_sigmoid_from_exp(const Packet& v, const 
   const Packet one = set1<Packet>(scalar_of<Packet>(1));
   const Pow2Scale<Packet> scale(e.exponent);
   const Packet denominator = ei::padd(one, scale.small_term(e.mantissa));
-  const Packet numerator = select_lt(z, zero, ei::pmul(tail_v(), e.mantissa), v);
+  const Packet numerator = select_lt(z, zero, mul(tail_v(), e.mantissa), v);
   const Packet quotient = ei::pdiv(numerator, denominator);
   return select_lt(z, zero, scale.apply(quotient, ei::pcmp_lt(z, zero)), quotient);
 }
