@@ -70,7 +70,7 @@ struct oai_value : UnaryFunctor<oai_value> {
   EIGEN_STRONG_INLINE Packet kernel(const Packet& v) const {
     using Scalar = scalar_of<Packet>;
     const Packet bound = set1<Packet>(limit.in<Scalar>());
-    const Packet clamped = min_keep_nan(max_keep_nan(v, ei::pnegate(bound)), bound);
+    const Packet clamped = min_keep_nan(max_keep_nan(v, negate(bound)), bound);
     return ei::padd(clamped, set1<Packet>(Scalar(1)));
   }
 
@@ -78,7 +78,7 @@ struct oai_value : UnaryFunctor<oai_value> {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet gradient_mask(const Packet& v) const {
     const Packet bound = set1<Packet>(limit.in<scalar_of<Packet>>());
-    return ei::pand(ei::pcmp_le(ei::pnegate(bound), v), ei::pcmp_le(v, bound));
+    return ei::pand(ei::pcmp_le(negate(bound), v), ei::pcmp_le(v, bound));
   }
 };
 

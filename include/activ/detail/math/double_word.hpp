@@ -51,7 +51,7 @@ EIGEN_STRONG_INLINE DoubleWord<Packet> two_product(const Packet& a, const Packet
   Packet hi = mul(a, b);
   keep_rounded(hi);
   if constexpr (kFusedMultiplyAdd) {
-    return {hi, madd(a, b, ei::pnegate(hi))};
+    return {hi, madd(a, b, negate(hi))};
   } else {
     using Scalar = scalar_of<Packet>;
     // 2^27 + 1 for double, 2^12 + 1 for float

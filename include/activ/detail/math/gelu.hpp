@@ -59,7 +59,7 @@ EIGEN_STRONG_INLINE PacketD gelu_for_float(const PacketD& x) {
   const PacketD e = exp_for_float(mul(mul(a, a), set1<PacketD>(-0.5)));
   const PacketD q = mul(e, ei::pdiv(horner(a, C::kP), horner(a, C::kQ)));
   const PacketD phi = select_lt(x, ei::pzero(x), q, ei::psub(set1<PacketD>(1.0), q));
-  return mul(ei::pmax(x, ei::pnegate(max_arg)), phi);
+  return mul(ei::pmax(x, negate(max_arg)), phi);
 }
 
 /// Double results, in double-word arithmetic.
@@ -136,7 +136,7 @@ EIGEN_STRONG_INLINE Packet gelu_derivative_for_double(const Packet& x) {
   Packet hi = scale_by_pow2(ed.hi, e.exponent), lo = scale_by_pow2(ed.lo, e.exponent);
   keep_rounded(hi);
   keep_rounded(lo);
-  const DoubleWord<Packet> one_minus = two_sum(set1<Packet>(1.0), ei::pnegate(hi));
+  const DoubleWord<Packet> one_minus = two_sum(set1<Packet>(1.0), negate(hi));
   const Packet positive = ei::padd(one_minus.hi, ei::psub(one_minus.lo, lo));
   return select_le(x, ei::pzero(x), scale_by_pow2(ei::padd(ed.hi, ed.lo), e.exponent), positive);
 }

@@ -45,7 +45,7 @@ struct LogisticConstants {
 template <class PacketD>
 EIGEN_STRONG_INLINE PacketD v_times_sigmoid_for_float(const PacketD& v, const PacketD& z) {
   const PacketD max_arg = set1<PacketD>(LogisticConstants::kMaxArgForFloat);
-  const PacketD minus_z = ei::pmax(ei::pmin(ei::pnegate(z), max_arg), ei::pnegate(max_arg));
+  const PacketD minus_z = ei::pmax(ei::pmin(negate(z), max_arg), negate(max_arg));
   const PacketD t = exp_for_float(minus_z);  // e^-z in [e^-200, e^200]
   const PacketD v_finite = ei::pmax(v, set1<PacketD>(-double(std::numeric_limits<float>::max())));
   return ei::pdiv(v_finite, ei::padd(set1<PacketD>(1.0), t));
@@ -78,11 +78,10 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   const Packet abs_hi = ei::pabs(z_hi);
   // The low word only matters while |z| is in range; past it (or for z = inf, where the
   // two-product's low word is NaN) it is dropped. (z < 0 below: select_lt(z_hi, zero, ...).)
-  const Packet abs_lo =
-      select_lt(abs_hi, max_arg, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo), zero);
-  const Packet arg_hi = ei::pnegate(min_keep_nan(abs_hi, max_arg));
+  const Packet abs_lo = select_lt(abs_hi, max_arg, select_lt(z_hi, zero, negate(z_lo), z_lo), zero);
+  const Packet arg_hi = negate(min_keep_nan(abs_hi, max_arg));
 
-  const ExpParts<Packet> t = exp_for_logistic(arg_hi, ei::pnegate(abs_lo));
+  const ExpParts<Packet> t = exp_for_logistic(arg_hi, negate(abs_lo));
   const Packet e_minus_abs_z = scale_by_pow2(t.mantissa, t.exponent);
   const Packet denominator = ei::padd(one, e_minus_abs_z);
   // 1 + t rounds; its error is exact by Fast2Sum (1 >= t).
@@ -109,8 +108,7 @@ EIGEN_STRONG_INLINE Packet v_times_sigmoid_for_double(const Packet& v, const Pac
   const Packet quotient = ei::pdiv(numerator, denominator);
   const DoubleWord<Packet> q_den = two_product(quotient, denominator);
   const Packet residual = ei::psub(ei::psub(numerator, q_den.hi), q_den.lo);  // exact
-  const Packet error =
-      madd(ei::pnegate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
+  const Packet error = madd(negate(quotient), denominator_lo, ei::padd(residual, numerator_lo));
   const Packet inv_den = madd(set1<Packet>(Scalar(-0.5)), denominator, set1<Packet>(Scalar(1.5)));
   const Packet corrected = madd(error, inv_den, quotient);
   // Zero, infinite and NaN quotients are already exact (and the correction would turn -0 into
@@ -184,7 +182,7 @@ EIGEN_STRONG_INLINE PacketD logistic_derivative_for_float(const PacketD& z, cons
   const PacketD zero = ei::pzero(z), one = set1<PacketD>(1.0);
   const PacketD max_arg = set1<PacketD>(LogisticDerivativeConstants::kMaxArgForFloat);
   const PacketD abs_z = ei::pabs(z);
-  const ExpParts<PacketD> e = exp_parts(ei::pnegate(ei::pmin(abs_z, max_arg)));
+  const ExpParts<PacketD> e = exp_parts(negate(ei::pmin(abs_z, max_arg)));
   const PacketD t = mul(e.mantissa, pow2(e.exponent));
   const PacketD one_plus_t = ei::padd(one, t);
   const PacketD den = mul(one_plus_t, one_plus_t);
@@ -213,9 +211,8 @@ EIGEN_STRONG_INLINE Packet logistic_derivative_for_double(const Packet& z_hi, co
   const Packet max_arg = set1<Packet>(LogisticConstants::kMaxArg);
   const Packet abs_hi = ei::pabs(z_hi);
   const Packet in_range = ei::pcmp_lt(abs_hi, max_arg);
-  const Packet abs_lo = ei::pand(in_range, select_lt(z_hi, zero, ei::pnegate(z_lo), z_lo));
-  const ExpPartsDW<Packet> e =
-      exp_parts_dw(ei::pnegate(ei::pmin(abs_hi, max_arg)), ei::pnegate(abs_lo));
+  const Packet abs_lo = ei::pand(in_range, select_lt(z_hi, zero, negate(z_lo), z_lo));
+  const ExpPartsDW<Packet> e = exp_parts_dw(negate(ei::pmin(abs_hi, max_arg)), negate(abs_lo));
   const DoubleWord<Packet>& m = e.mantissa;
   DoubleWord<Packet> t{scale_by_pow2(m.hi, e.exponent), scale_by_pow2(m.lo, e.exponent)};
   keep_rounded(t.hi);
@@ -262,7 +259,7 @@ EIGEN_STRONG_INLINE Packet fast_logistic_derivative(const Packet& z_hi, const Pa
   const Packet max_arg = set1<Packet>(FastLogisticConstants<Scalar>::kMaxArg);
   const Packet in_range = ei::pcmp_lt(ei::pabs(z_hi), max_arg);
   const Packet is_negative = ei::pcmp_lt(z_hi, zero);
-  const Packet arg_lo = ei::pand(in_range, ei::pselect(is_negative, z_lo, ei::pnegate(z_lo)));
+  const Packet arg_lo = ei::pand(in_range, ei::pselect(is_negative, z_lo, negate(z_lo)));
   const ExpPartsDW<Packet> e = exp_parts_dw(minus_abs_clamped(z_hi), arg_lo);
   const Pow2Scale<Packet> scale(e.exponent);
   const Packet t = scale.small_term(e.mantissa.hi);

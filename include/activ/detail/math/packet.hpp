@@ -70,6 +70,13 @@ EIGEN_STRONG_INLINE Packet mul(const Packet& a, const Packet& b) {
   return ei::pmul(a, b);
 }
 
+/// -a, the sign bit flipped (so -(+0) = -0 in every rounding mode): Eigen's pnegate, except where
+/// an instruction set's pnegate is a subtraction from 0 (arch/vsx.hpp).
+template <class Packet>
+EIGEN_STRONG_INLINE Packet negate(const Packet& a) {
+  return ei::pnegate(a);
+}
+
 /// a*b + c, fused exactly when kFusedMultiplyAdd is true, for every packet width.
 template <class Packet>
 EIGEN_STRONG_INLINE Packet madd(const Packet& a, const Packet& b, const Packet& c) {
@@ -135,7 +142,7 @@ EIGEN_STRONG_INLINE Packet max_keep_nan(const Packet& a, const Packet& b) {
 template <class Packet>
 EIGEN_STRONG_INLINE Packet clamp_symmetric(const Packet& x, scalar_of<Packet> limit) {
   const Packet l = set1<Packet>(limit);
-  return max_keep_nan(min_keep_nan(x, l), ei::pnegate(l));
+  return max_keep_nan(min_keep_nan(x, l), negate(l));
 }
 
 /// x clamped to the finite range, NaN kept: stands in for x where x * (something that
@@ -186,7 +193,7 @@ EIGEN_STRONG_INLINE Packet round_to_nearest(const Packet& t) {
   const Packet d = ei::psub(t, k0);
   const Packet half = set1<Packet>(0.5), one = set1<Packet>(1.0), zero = ei::pzero(t);
   const Packet up = ei::pselect(ei::pcmp_lt(half, d), one, zero);
-  const Packet down = ei::pselect(ei::pcmp_lt(d, ei::pnegate(half)), one, zero);
+  const Packet down = ei::pselect(ei::pcmp_lt(d, negate(half)), one, zero);
   return ei::psub(ei::padd(k0, up), down);
 }
 /// The constants of pow2_from_biased for a lane type with p-bit significands and exponent bias B:

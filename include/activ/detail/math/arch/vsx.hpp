@@ -21,6 +21,11 @@
 // they can only be VSX instructions: a * b on the vector type is xvmulsp (AltiVec has no
 // multiply), and the multiply-add is xvmaddasp in inline assembly, where the compiler cannot pick
 // vmaddfp. Eigen's own float code keeps vmaddfp, whose subnormal results flush under NJ = 1.
+//
+// Signed zeros: Eigen's pmul is a*b + -0 for double too, and its pnegate is 0 - a, so under
+// FE_DOWNWARD pmul(+0, 1) is -0, and pnegate(+0) is +0 in round-to-nearest (gelu(+0) came out
+// -0 under FE_DOWNWARD). activ's mul is a * b (xvmuldp) and its negate flips the sign bit, for
+// both packet types, as on x86 and NEON.
 #pragma once
 
 #include <algorithm>
@@ -71,6 +76,21 @@ EIGEN_STRONG_INLINE ei::Packet4f scale_by_pow2<ei::Packet4f>(const ei::Packet4f&
 template <>
 EIGEN_STRONG_INLINE ei::Packet4f mul<ei::Packet4f>(const ei::Packet4f& a, const ei::Packet4f& b) {
   return a * b;
+}
+
+template <>
+EIGEN_STRONG_INLINE ei::Packet2d mul<ei::Packet2d>(const ei::Packet2d& a, const ei::Packet2d& b) {
+  return a * b;
+}
+
+template <>
+EIGEN_STRONG_INLINE ei::Packet4f negate<ei::Packet4f>(const ei::Packet4f& a) {
+  return ei::pxor(a, set1<ei::Packet4f>(-0.0f));
+}
+
+template <>
+EIGEN_STRONG_INLINE ei::Packet2d negate<ei::Packet2d>(const ei::Packet2d& a) {
+  return ei::pxor(a, set1<ei::Packet2d>(-0.0));
 }
 
 template <>

@@ -79,7 +79,7 @@ EIGEN_STRONG_INLINE Packet fast_gelu(const Packet& x) {
   const Pow2Scale<Packet> scale(e.exponent);
   const Packet positive = mul(x, ei::psub(one, scale.small_term(m_r)));
   // x <= 0: (x*m*R) * 2^k; x = -inf stands in as -kMaxArg (-0 then, not -inf * 0).
-  const Packet x_m_r = mul(ei::pmax(x, ei::pnegate(max_arg)), m_r);
+  const Packet x_m_r = mul(ei::pmax(x, negate(max_arg)), m_r);
   const Packet result = select_le(x, zero, scale.apply(x_m_r, ei::pcmp_le(x, zero)), positive);
   if constexpr (std::is_same_v<Scalar, float>) {
     // Near 0, q = m*R sits just below 1/2 after four roundings near powers of two (up to 4 ULP

@@ -68,7 +68,7 @@ EIGEN_STRONG_INLINE Packet fast_v_times_sigmoid(const Packet& v, const Packet& z
   const Packet max_arg = set1<Packet>(FastLogisticConstants<scalar_of<Packet>>::kMaxArg);
   // e^-|z| = m * 2^k; the low word only matters while |z| is in range (and is NaN for z = inf).
   const Packet abs_hi = ei::pabs(z_hi);
-  const Packet negative_lo = select_lt(z_hi, zero, z_lo, ei::pnegate(z_lo));  // the sign of -|z|
+  const Packet negative_lo = select_lt(z_hi, zero, z_lo, negate(z_lo));  // the sign of -|z|
   const Packet arg_lo = select_lt(abs_hi, max_arg, negative_lo, zero);
   const ExpParts<Packet> e = exp_parts(minus_abs_clamped(z_hi), arg_lo);
   return fast_v_times_sigmoid_from_exp(v, z_hi, e, tail_v);
