@@ -56,7 +56,7 @@ struct GLU {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& v, const Scalar& g) const {
     if constexpr (detail::is_storage16_v<Scalar>) {
-      return detail::apply16_scalar<kMaxUlp16>(float_kernel(), exact16(), v, g);
+      return detail::apply16_scalar<kMaxUlp16>(float_kernel<Scalar>(), exact16(), v, g);
     } else {
       return value_op(v) * gate(g);
     }
@@ -64,7 +64,7 @@ struct GLU {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& v, const Packet& g) const {
     if constexpr (detail::is_storage16_v<detail::scalar_of<Packet>>) {
-      return detail::apply16<kMaxUlp16>(float_kernel(), exact16(), v, g);
+      return detail::apply16<kMaxUlp16>(float_kernel<detail::scalar_of<Packet>>(), exact16(), v, g);
     } else {
       return Eigen::internal::pmul(value_op.packetOp(v), gate.packetOp(g));
     }
@@ -72,13 +72,14 @@ struct GLU {
 
  private:
   // The float product's bound: the gate's, one rounding of the product, one of the value.
-  static constexpr int kMaxUlp16 = detail::float_max_ulp<Gate>::value + 2;
+  static constexpr int kMaxUlp16 = detail::factor_max_ulp16<Gate>() + 2;
 
   // The product in float and again in double (detail/math/product16.hpp), the value transform as
   // float computes it (it is part of the function, like PyTorch's x_linear + 1).
+  template <class S16>
   auto float_kernel() const {
     return [this](const auto& v, const auto& g) {
-      return detail::product16<Gate>(value_op.packetOp(v), detail::float_result16(gate, g),
+      return detail::product16<Gate>(value_op.packetOp(v), detail::factor16<S16>(gate, g),
                                      Eigen::internal::pzero(v));
     };
   }

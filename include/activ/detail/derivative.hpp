@@ -72,7 +72,7 @@ struct Backward {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& dy, const Scalar& x) const {
     if constexpr (is_storage16_v<Scalar>) {
-      return apply16_scalar<kMaxUlp16>(float_kernel(), exact16(), dy, x);
+      return apply16_scalar<kMaxUlp16>(float_kernel<Scalar>(), exact16(), dy, x);
     } else {
       return dy * derivative(x);
     }
@@ -80,7 +80,7 @@ struct Backward {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& dy, const Packet& x) const {
     if constexpr (is_storage16_v<scalar_of<Packet>>) {
-      return apply16<kMaxUlp16>(float_kernel(), exact16(), dy, x);
+      return apply16<kMaxUlp16>(float_kernel<scalar_of<Packet>>(), exact16(), dy, x);
     } else {
       return mul(dy, derivative.packetOp(x));
     }
@@ -88,11 +88,12 @@ struct Backward {
 
  private:
   // The float product's bound: the derivative's, and one rounding of the product.
-  static constexpr int kMaxUlp16 = float_max_ulp<Derivative>::value + 1;
+  static constexpr int kMaxUlp16 = factor_max_ulp16<Derivative>() + 1;
 
+  template <class S16>
   auto float_kernel() const {
     return [this](const auto& dy, const auto& x) {
-      return product16<Derivative>(dy, float_result16(derivative, x), ei::pzero(dy));
+      return product16<Derivative>(dy, factor16<S16>(derivative, x), ei::pzero(dy));
     };
   }
   auto exact16() const {

@@ -21,18 +21,6 @@
 namespace activ {
 namespace detail {
 
-/// The float bound, in ULPs, of a functor's kernel, which the rounding of 16-bit results relies
-/// on (storage16.hpp): 1 for the precise tier and for the exact functors, 4 for the fast tier.
-template <class F>
-struct float_max_ulp : std::integral_constant<int, 1> {};
-template <template <Tier> class F, Tier T>
-struct float_max_ulp<F<T>> : std::integral_constant<int, T == Tier::fast ? 4 : 1> {};
-
-/// The functor whose table a functor's 16-bit lanes read (table16.hpp): its double evaluator's,
-/// the precise tier's, as both tiers round every 16-bit result correctly, to the same value.
-template <class F>
-using table_key_t = std::decay_t<decltype(std::declval<const F&>().double_evaluator())>;
-
 template <class Self>
 struct UnaryFunctor {
   /// Eigen's packet entry: Self::kernel on float and double packets; on 16-bit packets, the

@@ -32,6 +32,7 @@
 #include "activ/detail/glu/views.hpp"
 #include "activ/detail/math/product16.hpp"
 #include "activ/detail/math/scalar_path.hpp"
+#include "activ/detail/math/table16.hpp"
 #include "activ/detail/scalar_types.hpp"
 #include "activ/detail/unary_functor.hpp"
 
@@ -76,7 +77,8 @@ struct glu_gradient_op {
   template <class Scalar>
   EIGEN_STRONG_INLINE Scalar operator()(const Scalar& dy, const Scalar& v, const Scalar& g) const {
     if constexpr (is_storage16_v<Scalar>) {
-      return apply16_scalar<Kernel::kMaxUlp16>(kernel.float_kernel16(), kernel.exact16(), dy, v, g);
+      return apply16_scalar<Kernel::kMaxUlp16>(kernel.template float_kernel16<Scalar>(),
+                                               kernel.exact16(), dy, v, g);
     } else {
       using Packet = narrowest_packet_of<Scalar>;
       return ei::pfirst(kernel(ei::pset1<Packet>(dy), ei::pset1<Packet>(v), ei::pset1<Packet>(g)));
@@ -86,7 +88,8 @@ struct glu_gradient_op {
   template <class Packet>
   EIGEN_STRONG_INLINE Packet packetOp(const Packet& dy, const Packet& v, const Packet& g) const {
     if constexpr (is_storage16_v<scalar_of<Packet>>) {
-      return apply16<Kernel::kMaxUlp16>(kernel.float_kernel16(), kernel.exact16(), dy, v, g);
+      return apply16<Kernel::kMaxUlp16>(kernel.template float_kernel16<scalar_of<Packet>>(),
+                                        kernel.exact16(), dy, v, g);
     } else {
       return kernel(dy, v, g);
     }
@@ -99,16 +102,17 @@ template <class Gate, class ValueOp>
 struct glu_value_gradient {
   static constexpr int kCost = int(ei::functor_traits<Gate>::Cost) + 2;
   // As GLU<Gate>'s: the gate's bound, one rounding of the product, one of the value.
-  static constexpr int kMaxUlp16 = float_max_ulp<Gate>::value + 2;
+  static constexpr int kMaxUlp16 = factor_max_ulp16<Gate>() + 2;
   Gate gate;
   ValueOp value_op;
   template <class Packet>
   EIGEN_STRONG_INLINE Packet operator()(const Packet& dy, const Packet& v, const Packet& g) const {
     return masked_gradient(value_op, v, mul(dy, gate.packetOp(g)));
   }
+  template <class S16>
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
-      auto r = product16<Gate>(dy, float_result16(gate, g), ei::pzero(dy));
+      auto r = product16<Gate>(dy, factor16<S16>(gate, g), ei::pzero(dy));
       r.value = masked_gradient(value_op, v, r.value);
       return r;
     };
@@ -131,7 +135,7 @@ struct glu_gate_gradient {
   static constexpr int kCost =
       int(ei::functor_traits<GateDerivative>::Cost) + int(ei::functor_traits<ValueOp>::Cost) + 3;
   static constexpr int kMaxUlp16 =
-      float_max_ulp<GateDerivative>::value + 2 + (is_exact_functor<ValueOp>::value ? 0 : 1);
+      factor_max_ulp16<GateDerivative>() + 2 + (is_exact_functor<ValueOp>::value ? 0 : 1);
   Gate gate;
   ValueOp value_op;
   GateDerivative gate_derivative;
@@ -140,11 +144,12 @@ struct glu_gate_gradient {
     return masked_gradient(gate, g,
                            mul(mul(dy, value_op.packetOp(v)), gate_derivative.packetOp(g)));
   }
+  template <class S16>
   auto float_kernel16() const {
     return [this](const auto& dy, const auto& v, const auto& g) {
       const auto value = value_op.packetOp(v);
       const auto scale = mul(dy, value);
-      auto r = product16<GateDerivative>(scale, float_result16(gate_derivative, g),
+      auto r = product16<GateDerivative>(scale, factor16<S16>(gate_derivative, g),
                                          product_inexact16(dy, value, scale));
       r.value = masked_gradient(gate, g, r.value);
       return r;

@@ -266,6 +266,25 @@ struct table_gather16 {
     return ei::pload<Packet16>(lanes);
   }
 };
+/// Float lanes that hold S16 values (16-bit inputs widened to float) looked up in a table of 65 536
+/// floats indexed by the S16 bit patterns of the lanes (table16.hpp's factor tables). A NaN lane
+/// reads some NaN input's entry: the caller blends its own. Generic: one load per lane through
+/// memory. Specialized per instruction set under arch/ where a gather pays.
+template <class S16, class PacketF>
+struct factor_gather16 {
+  static EIGEN_STRONG_INLINE PacketF lookup(const float* table, const PacketF& x) {
+    if constexpr (std::is_floating_point_v<PacketF>) {
+      return table[Eigen::numext::bit_cast<std::uint16_t>(S16(x))];
+    } else {
+      constexpr int kSize = ei::unpacket_traits<PacketF>::size;
+      EIGEN_ALIGN_MAX float lanes[kSize];
+      ei::pstore(lanes, x);
+      for (float& lane : lanes) lane = table[Eigen::numext::bit_cast<std::uint16_t>(S16(lane))];
+      return ei::pload<PacketF>(lanes);
+    }
+  }
+};
+
 /// The table_gather16 of a packet type whose register an instruction-set function gathers into
 /// (arch/: both 16-bit types of a width share it).
 template <class Packet16, class Register, Register (*Gather)(const std::uint16_t*, const Register&)>

@@ -8,7 +8,12 @@
 // ones the computation gives, bit for bit, scalar and packet paths alike, at a few times the
 // speed of the float kernel.
 //
-// The table is computed in the default floating-point environment (round to nearest, no
+// A product of 16-bit values with such a function (a GLU's value·Gate(gate), a backward pass's
+// dy·f'(x)) is formed in float from f's float result, which a second table holds for every 16-bit
+// input: 256 KiB of the precise float kernel's results, read by one gather of floats per packet
+// (factor_gather16) in place of the kernel, the same values bit for bit.
+//
+// The tables are computed in the default floating-point environment (round to nearest, no
 // flush-to-zero, no denormals-are-zero), whatever the caller's, which is restored afterwards with
 // its exception flags: so 16-bit results are correctly rounded in every environment, and the
 // first call's environment cannot leave its mark on later ones.
@@ -21,6 +26,7 @@
 #include "activ/detail/math/packet.hpp"
 #include "activ/detail/math/product16.hpp"
 #include "activ/detail/math/storage16.hpp"
+#include "activ/detail/math/tier.hpp"
 
 namespace activ {
 namespace detail {
@@ -89,6 +95,94 @@ const std::uint16_t* table16() {
 /// cheaper computed).
 template <class F>
 inline constexpr bool has_table16_v = std::is_empty_v<F> && !is_exact_functor<F>::value;
+
+/// The float bound, in ULPs, of a functor's kernel, which the rounding of 16-bit results relies
+/// on (storage16.hpp): 1 for the precise tier and for the exact functors, 4 for the fast tier.
+template <class F>
+struct float_max_ulp : std::integral_constant<int, 1> {};
+template <template <Tier> class F, Tier T>
+struct float_max_ulp<F<T>> : std::integral_constant<int, T == Tier::fast ? 4 : 1> {};
+
+/// The functor whose tables a functor's 16-bit lanes read: its double evaluator's, the precise
+/// tier's, as both tiers round every 16-bit result correctly, to the same value.
+template <class F>
+using table_key_t = std::decay_t<decltype(std::declval<const F&>().double_evaluator())>;
+
+template <class F, class = void>
+struct has_factor_table16 : std::false_type {};
+template <class F>
+struct has_factor_table16<F, std::void_t<table_key_t<F>>>
+    : std::bool_constant<has_table16_v<table_key_t<F>>> {};
+/// Whether a 16-bit product reads F's float results from a factor table: an activ functor (it has
+/// a double evaluator) whose precise tier has 16-bit tables.
+template <class F>
+inline constexpr bool has_factor_table16_v = has_factor_table16<F>::value;
+
+// (GCC warns that the vector attributes of __m512 & co. are dropped from template arguments
+// (float packets); they only select a specialization, as everywhere in Eigen.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#endif
+/// The float bound of F's results as a 16-bit product uses them (factor16): the precise tier's
+/// where they come from a factor table.
+template <class F>
+constexpr int factor_max_ulp16() {
+  if constexpr (has_factor_table16_v<F>) {
+    return float_max_ulp<table_key_t<F>>::value;
+  } else {
+    return float_max_ulp<F>::value;
+  }
+}
+
+/// The float results of a 16-bit function for every input bit pattern.
+struct FactorTable16 {
+  EIGEN_ALIGN_MAX float values[65536];
+};
+
+/// Fills `table` with F's float kernel on every S16 input widened to float.
+template <class S16, class F>
+void fill_factor_table16(const F& f, FactorTable16& table) {
+  const DefaultFpEnvironment environment;
+  using PacketF = typename ei::packet_traits<float>::type;
+  constexpr int kSize = ei::unpacket_traits<PacketF>::size;
+  EIGEN_ALIGN_MAX float in[kSize];
+  for (int base = 0; base < 65536; base += kSize) {
+    for (int i = 0; i < kSize; ++i) {
+      in[i] =
+          static_cast<float>(Eigen::numext::bit_cast<S16>(static_cast<std::uint16_t>(base + i)));
+    }
+    ei::pstore(table.values + base, f.float_kernel()(ei::pload<PacketF>(in)).value);
+  }
+}
+
+/// F's factor table for S16, computed on first use (thread-safe: a function-local static).
+template <class S16, class F>
+const float* factor_table16() {
+  static const FactorTable16* const table = [] {
+    static FactorTable16 storage;
+    fill_factor_table16<S16>(F{}, storage);
+    return &storage;
+  }();
+  return table->values;
+}
+
+/// F(x) in float for float lanes x that hold S16 values, as a 16-bit product uses it
+/// (product16.hpp): read from F's factor table where it has one (a NaN lane: x itself, as every
+/// activ kernel returns it), F's float kernel otherwise.
+template <class S16, class F, class PacketF>
+EIGEN_STRONG_INLINE Float16Result<PacketF> factor16(const F& f, const PacketF& x) {
+  if constexpr (has_factor_table16_v<F>) {
+    const PacketF looked_up =
+        factor_gather16<S16, PacketF>::lookup(factor_table16<S16, table_key_t<F>>(), x);
+    return within_bound(ei::pselect(ei::pcmp_eq(x, x), looked_up, x));
+  } else {
+    return float_result16(f, x);
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// x looked up in F's table: one lane, or a packet of 16-bit lanes.
 template <int kMaxUlp, class F, class X>

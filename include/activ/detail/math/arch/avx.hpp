@@ -96,6 +96,23 @@ struct table_gather16<ei::Packet8bf>
 template <>
 struct table_gather16<ei::Packet8h> : native_table_gather16<ei::Packet8h, __m128i, gather16_avx2> {
 };
+
+// Float lookups of widened 16-bit lanes, as on AVX-512 (half needs F16C to narrow back).
+template <>
+struct factor_gather16<Eigen::bfloat16, ei::Packet8f> {
+  static EIGEN_STRONG_INLINE ei::Packet8f lookup(const float* table, const ei::Packet8f& x) {
+    return _mm256_i32gather_ps(table, _mm256_srli_epi32(_mm256_castps_si256(x), 16), 4);
+  }
+};
+#if defined(__F16C__)
+template <>
+struct factor_gather16<Eigen::half, ei::Packet8f> {
+  static EIGEN_STRONG_INLINE ei::Packet8f lookup(const float* table, const ei::Packet8f& x) {
+    const __m128i bits = _mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm256_i32gather_ps(table, _mm256_cvtepu16_epi32(bits), 4);
+  }
+};
+#endif
 #endif
 
 template <>
