@@ -55,11 +55,24 @@ struct Table16 {
   std::uint16_t bits[kTable16Entries];
 };
 
+/// A table computed on first use by Fill, in the default floating-point environment (thread-safe:
+/// a function-local static per Fill).
+template <class Table, void (*Fill)(Table&)>
+const Table& computed_once() {
+  static const Table* const table = [] {
+    static Table storage;
+    const DefaultFpEnvironment environment;
+    Fill(storage);
+    return &storage;
+  }();
+  return *table;
+}
+
 /// Fills `table` with F's 16-bit results in S16, through apply16 on S16's packets (or one lane at
 /// a time where Eigen has none).
 template <int kMaxUlp, class S16, class F>
-void fill_table16(const F& f, Table16& table) {
-  const DefaultFpEnvironment environment;
+void fill_table16(Table16& table) {
+  const F f{};
   using Packet16 = typename ei::packet_traits<S16>::type;
   constexpr int kSize = ei::unpacket_traits<Packet16>::size;
   EIGEN_ALIGN_MAX S16 in[kSize], out[kSize];
@@ -79,15 +92,10 @@ void fill_table16(const F& f, Table16& table) {
   table.bits[65536] = 0;
 }
 
-/// F's table for S16, computed on first use (thread-safe: a function-local static).
+/// F's table for S16, computed on first use.
 template <int kMaxUlp, class S16, class F>
 const std::uint16_t* table16() {
-  static const Table16* const table = [] {
-    static Table16 storage;
-    fill_table16<kMaxUlp, S16>(F{}, storage);
-    return &storage;
-  }();
-  return table->bits;
+  return computed_once<Table16, fill_table16<kMaxUlp, S16, F>>().bits;
 }
 
 /// Whether a functor's 16-bit lanes read a table: a function without parameters (an empty
@@ -142,8 +150,8 @@ struct FactorTable16 {
 
 /// Fills `table` with F's float kernel on every S16 input widened to float.
 template <class S16, class F>
-void fill_factor_table16(const F& f, FactorTable16& table) {
-  const DefaultFpEnvironment environment;
+void fill_factor_table16(FactorTable16& table) {
+  const F f{};
   using PacketF = typename ei::packet_traits<float>::type;
   constexpr int kSize = ei::unpacket_traits<PacketF>::size;
   EIGEN_ALIGN_MAX float in[kSize];
@@ -156,15 +164,10 @@ void fill_factor_table16(const F& f, FactorTable16& table) {
   }
 }
 
-/// F's factor table for S16, computed on first use (thread-safe: a function-local static).
+/// F's factor table for S16, computed on first use.
 template <class S16, class F>
 const float* factor_table16() {
-  static const FactorTable16* const table = [] {
-    static FactorTable16 storage;
-    fill_factor_table16<S16>(F{}, storage);
-    return &storage;
-  }();
-  return table->values;
+  return computed_once<FactorTable16, fill_factor_table16<S16, F>>().values;
 }
 
 /// F(x) in float for float lanes x that hold S16 values, as a 16-bit product uses it

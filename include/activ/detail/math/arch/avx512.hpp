@@ -151,24 +151,19 @@ template <>
 struct table_gather16<ei::Packet16h>
     : native_table_gather16<ei::Packet16h, __m256i, gather16_avx512> {};
 
-// table[index] for 16 lanes.
-inline __m512 gather_ps_avx512(const float* table, const __m512i& index) {
-  return _mm512_i32gather_ps(index, table, 4);
-}
-
 // Float lookups of widened 16-bit lanes: the indices are the bfloat16 bit patterns (each lane's
 // upper half) or the half ones (the lanes narrowed back, exactly), then one gather of floats.
 template <>
 struct factor_gather16<Eigen::bfloat16, ei::Packet16f> {
   static EIGEN_STRONG_INLINE ei::Packet16f lookup(const float* table, const ei::Packet16f& x) {
-    return gather_ps_avx512(table, _mm512_srli_epi32(_mm512_castps_si512(x), 16));
+    return _mm512_i32gather_ps(_mm512_srli_epi32(_mm512_castps_si512(x), 16), table, 4);
   }
 };
 template <>
 struct factor_gather16<Eigen::half, ei::Packet16f> {
   static EIGEN_STRONG_INLINE ei::Packet16f lookup(const float* table, const ei::Packet16f& x) {
     const __m256i bits = _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    return gather_ps_avx512(table, _mm512_cvtepu16_epi32(bits));
+    return _mm512_i32gather_ps(_mm512_cvtepu16_epi32(bits), table, 4);
   }
 };
 
