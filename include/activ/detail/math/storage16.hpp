@@ -4,9 +4,9 @@
 // A function of 16-bit inputs is evaluated by the float kernel of its functor on the inputs
 // widened to float (exact), and the float result r is rounded to the nearest 16-bit value. That
 // is the correctly rounded result unless the exact value and r straddle a 16-bit midpoint: r is
-// within kMaxUlp float ULPs of the exact value (the kernel's bound), so only lanes whose interval
-// r ± (kMaxUlp + 1/2) ULP contains a midpoint can misround (may_misround16). Those lanes, a few in
-// 10^4, are evaluated again in double and rounded from there (round_exact), which settles every
+// within kMaxUlp float ULPs of the exact value (the kernel's bound), so only lanes within that
+// many floats of a midpoint can misround (may_misround16, a test of r's low bits). Those lanes, one
+// in a few thousand, are evaluated again in double and rounded from there (round_exact), which settles every
 // 16-bit input: the exhaustive tests check all 65 536 of each type.
 //
 // The packet path widens a 16-bit packet to one float packet where the instruction set converts
@@ -113,68 +113,47 @@ S16 narrow_nan(float r) {
   return Eigen::numext::bit_cast<S16>(out);
 }
 
-/// r rounded to S16 and back to float, lane-wise: the generic path, one lane at a time.
-template <class S16, class PacketF>
-EIGEN_STRONG_INLINE PacketF round_trip16(const PacketF& r) {
-  if constexpr (std::is_floating_point_v<PacketF>) {
-    return static_cast<float>(S16(r));
-  } else {
-    constexpr int kSize = ei::unpacket_traits<PacketF>::size;
-    EIGEN_ALIGN_MAX float lanes[kSize];
-    ei::pstore(lanes, r);
-    for (float& x : lanes) x = static_cast<float>(S16(x));
-    return ei::pload<PacketF>(lanes);
-  }
-}
-
-/// The lanes of a float result r, within kMaxUlp ULPs of the exact value, whose rounding to S16
-/// may differ from the exact value's, and the NaN lanes (all ones there): those where r ± reach
-/// round to different S16 values, reach covering kMaxUlp + 1/2 ULPs of r (a relative 2^-j, at
-/// least 2^(23-j) ULPs, and 8 subnormal ULPs near 0). round_trip rounds a float packet to S16 and
-/// back.
-template <int kMaxUlp, class PacketF, class RoundTrip>
-EIGEN_STRONG_INLINE PacketF may_misround(const PacketF& r, const RoundTrip& round_trip) {
-  static_assert(kMaxUlp >= 0 && kMaxUlp <= 7, "a reach of 2^-20 covers 7 ULPs at most");
-  constexpr float kRelative = kMaxUlp <= 1 ? 0x1p-22f : kMaxUlp <= 3 ? 0x1p-21f : 0x1p-20f;
-  const PacketF a = ei::pabs(r);
-  const PacketF reach = ei::pmax(mul(a, set1<PacketF>(kRelative)), set1<PacketF>(0x1p-146f));
-  // round_trip is monotonic, so low <= high, and they differ where a midpoint lies between.
-  return ei::pcmp_lt_or_nan(round_trip(ei::psub(a, reach)), round_trip(ei::padd(a, reach)));
-}
-
-/// may_misround for bfloat16, in fewer instructions: bfloat16's midpoints are the floats whose
-/// low 16 bits are 0x8000 (bfloat16 is the top half of a float), and a midpoint between r and the
-/// exact value is at most kMaxUlp floats from r, so the lanes whose low 16 bits lie within
-/// kMaxUlp + 1 of 0x8000 are flagged (and the NaN lanes). The scalar form is the same test.
-template <int kMaxUlp, class PacketF>
-EIGEN_STRONG_INLINE PacketF may_misround_bf16(const PacketF& r) {
+/// The lanes of a float result r, within kMaxUlp float ULPs of the exact value, whose rounding to
+/// S16 may differ from the exact value's, and the NaN lanes (all ones there). S16's midpoints in
+/// its normal range are the floats whose low kDropped bits (16 for bfloat16, 13 for half: the bits
+/// float has beyond S16) are 100…0, and a midpoint between r and the exact value is at most kMaxUlp
+/// floats from r (midpoints lie thousands of floats from a power of 2, where the ULP changes), so
+/// the lanes whose low bits lie within kMaxUlp + 1 of 100…0 are flagged. bfloat16 shares float's
+/// exponent range, subnormals included. Half's subnormals (|r| below 2^-14) are multiples of 2^-24:
+/// |r| + 2^-14 (rounded, monotonic, one more ULP at most) puts them, and their midpoints, on the
+/// grid of half's normals in [2^-14, 2^-13). The scalar form is the same test.
+template <class S16, int kMaxUlp, class PacketF>
+EIGEN_STRONG_INLINE PacketF may_misround16(const PacketF& r) {
+  static_assert(kMaxUlp >= 0 && kMaxUlp <= 7, "the reach stays far below S16's half ULP");
+  constexpr bool kHalf = std::is_same_v<S16, Eigen::half>;
+  constexpr std::uint32_t kLowMask = kHalf ? 0x1FFF : 0xFFFF;
+  constexpr float kMidpoint = kHalf ? 4096.0f : 32768.0f;
   constexpr float kReach = float(kMaxUlp + 1);
+  constexpr float kHalfMinNormal = 0x1p-14f;
   if constexpr (std::is_floating_point_v<PacketF>) {
+    float a = std::fabs(r);
+    if (kHalf && a < kHalfMinNormal) a += kHalfMinNormal;
     std::uint32_t bits;
-    std::memcpy(&bits, &r, sizeof bits);
-    const bool flagged = std::isnan(r) || std::fabs(float(bits & 0xFFFF) - 32768.0f) <= kReach;
+    std::memcpy(&bits, &a, sizeof bits);
+    const bool flagged = std::isnan(r) || std::fabs(float(bits & kLowMask) - kMidpoint) <= kReach;
     const std::uint32_t mask = flagged ? 0xFFFFFFFFu : 0u;
     float out;
     std::memcpy(&out, &mask, sizeof out);
     return out;
   } else {
     using PacketI = typename ei::unpacket_traits<PacketF>::integer_packet;
-    const PacketI low = ei::pand(ei::preinterpret<PacketI>(r), ei::pset1<PacketI>(0xFFFF));
+    PacketF a = ei::pabs(r);
+    if constexpr (kHalf) {
+      const PacketF min_normal = set1<PacketF>(kHalfMinNormal);
+      a = ei::pselect(ei::pcmp_lt(a, min_normal), ei::padd(a, min_normal), a);
+    }
+    const PacketI low =
+        ei::pand(ei::preinterpret<PacketI>(a), ei::pset1<PacketI>(static_cast<int>(kLowMask)));
     const PacketF distance =
-        ei::pabs(ei::psub(ei::pcast<PacketI, PacketF>(low), set1<PacketF>(32768.0f)));
+        ei::pabs(ei::psub(ei::pcast<PacketI, PacketF>(low), set1<PacketF>(kMidpoint)));
     const PacketF nan =
         ei::pcmp_lt_or_nan(r, set1<PacketF>(-std::numeric_limits<float>::infinity()));
     return ei::por(ei::pcmp_le(distance, set1<PacketF>(kReach)), nan);
-  }
-}
-
-/// may_misround for S16: bfloat16's own test, or the general one with round_trip.
-template <class S16, int kMaxUlp, class PacketF, class RoundTrip>
-EIGEN_STRONG_INLINE PacketF may_misround16(const PacketF& r, const RoundTrip& round_trip) {
-  if constexpr (std::is_same_v<S16, Eigen::bfloat16>) {
-    return may_misround_bf16<kMaxUlp>(r);
-  } else {
-    return may_misround<kMaxUlp>(r, round_trip);
   }
 }
 
@@ -211,7 +190,7 @@ S16 finish16(float r, bool outside_bound, const Exact& exact) {
     return std::isnan(r) && std::isnan(e.hi) ? narrow_nan<S16>(r) : round_exact<S16>(e);
   }
   if (std::isnan(r)) return narrow_nan<S16>(r);
-  if (!lane_set(may_misround16<S16, kMaxUlp>(r, [](float y) { return round_trip16<S16>(y); }))) {
+  if (!lane_set(may_misround16<S16, kMaxUlp>(r))) {
     return S16(r);
   }
   return round_exact<S16>(exact());
@@ -267,9 +246,7 @@ EIGEN_STRONG_INLINE Packet16 apply16(const Float& float_kernel, const Exact& exa
   if constexpr (W::kind == Widening::kWhole) {
     const auto r = float_kernel(W::widen(x), W::widen(more)...);
     const Packet16 rounded = W::narrow(r.value);
-    const auto flags = ei::por(r.outside_bound,
-                               may_misround16<S16, kMaxUlp>(
-                                   r.value, [](const auto& y) { return W::widen(W::narrow(y)); }));
+    const auto flags = ei::por(r.outside_bound, may_misround16<S16, kMaxUlp>(r.value));
     if (!ei::predux_any(flags)) return rounded;
     EIGEN_ALIGN_MAX float results[kSize], outside[kSize], flag[kSize];
     ei::pstore(out, rounded);
