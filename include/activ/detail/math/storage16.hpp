@@ -5,9 +5,9 @@
 // widened to float (exact), and the float result r is rounded to the nearest 16-bit value. That
 // is the correctly rounded result unless the exact value and r straddle a 16-bit midpoint: r is
 // within kMaxUlp float ULPs of the exact value (the kernel's bound), so only lanes within that
-// many floats of a midpoint can misround (may_misround16, a test of r's low bits). Those lanes, one
-// in a few thousand, are evaluated again in double and rounded from there (round_exact), which settles every
-// 16-bit input: the exhaustive tests check all 65 536 of each type.
+// many floats of a midpoint can misround (may_misround16, a test of r's low bits). Those lanes,
+// one in a few thousand, are evaluated again in double and rounded from there (round_exact), which
+// settles every 16-bit input: the exhaustive tests check all 65 536 of each type.
 //
 // The packet path widens a 16-bit packet to one float packet where the instruction set converts
 // natively (widening16, specialized under arch/), and otherwise runs each lane through the scalar
@@ -126,8 +126,9 @@ template <class S16, int kMaxUlp, class PacketF>
 EIGEN_STRONG_INLINE PacketF may_misround16(const PacketF& r) {
   static_assert(kMaxUlp >= 0 && kMaxUlp <= 7, "the reach stays far below S16's half ULP");
   constexpr bool kHalf = std::is_same_v<S16, Eigen::half>;
-  constexpr std::uint32_t kLowMask = kHalf ? 0x1FFF : 0xFFFF;
-  constexpr float kMidpoint = kHalf ? 4096.0f : 32768.0f;
+  constexpr int kDropped = kHalf ? 13 : 16;
+  constexpr std::uint32_t kLowMask = (1u << kDropped) - 1;
+  constexpr float kMidpoint = float(1u << (kDropped - 1));
   constexpr float kReach = float(kMaxUlp + 1);
   constexpr float kHalfMinNormal = 0x1p-14f;
   if constexpr (std::is_floating_point_v<PacketF>) {
