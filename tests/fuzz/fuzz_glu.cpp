@@ -1,11 +1,13 @@
 // libFuzzer target: the GLU family of <activ/glu.hpp> (geglu, geglu_tanh, swiglu with and without
 // beta, reglu, glu, bilinear, swiglu_oai with alpha and limit, and activ::fast's geglu, geglu_tanh,
 // swiglu, glu and swiglu_oai), float and double, in every form:
-// value_first, gate_first, interleaved, the variant's default layout, and two inputs; the input a
-// Map with an outer stride, a Map with inner and outer strides, a Block, an expression without
-// storage or a matrix product, in either storage order, with 0..12 rows and 0..17 output columns;
-// the result assigned to a plain matrix, written by into() to a strided Map, or in place into the
-// value half (activ::value_half). Checks, for every input:
+// value_first, gate_first, interleaved, the variant's default layout, and two inputs, in either
+// storage order, with 0..12 rows and 0..17 output columns. For a variant of each shape of call
+// (geglu, reglu, swiglu_oai, fast::swiglu with beta: kEveryPresentation below) the input is a Map
+// with an outer stride, a Map with inner and outer strides, a Block, an expression without storage
+// or a matrix product, and the result is assigned to a plain matrix, written by into() to a
+// strided Map, or in place into the value half (activ::value_half); the other variants take the
+// Map with an outer stride and every destination but in place. Checks, for every input:
 //  (a) every output element equals the GLU functor's scalar operator()(value, gate) bit for bit,
 //      value and gate taken from the input by this file's own index arithmetic (so a layout that
 //      picks the wrong column fails here); NaN bit for bit, except a NaN value times a NaN gate,
@@ -37,8 +39,8 @@
 //           otherwise (1 + (b7 | b8 << 8 | b9 << 16) / 2^24) * 2^(b6 % 17 - 8)
 //
 // The file is compiled twice into each target: as itself (the precise variants and the entry
-// point) and through fuzz_glu_fast.cpp with ACTIV_FUZZ_GLU_FAST (the fast variants), so that no
-// translation unit instantiates all fourteen (Clang 14 with the sanitizers then needs ~13 GB).
+// point) and through fuzz_glu_fast.cpp with ACTIV_FUZZ_GLU_FAST (the fast variants): two units
+// that compile in parallel, each within 3 GB under the sanitizers (Clang 14).
 //   10-11   limit: b10 < 128 gives {7, inf, 0, -0, 1, 0.5, 30, 1e30}[b10 % 8], otherwise
 //           b11 * 2^(b10 % 16 - 8); with error bit 3: -(1 + that) or NaN (b11 odd)
 //   12...   up to 16 values, 4 or 8 bytes each: element k (row-major count) of the fused input,
@@ -514,7 +516,7 @@ std::string limit_message(const Config& c) {
 
 struct DefaultLayout {};  // the form f(h): the variant's default layout
 
-template <class T, int Order, class C>
+template <class T, int Order, bool kEvery, class C>
 void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
   using V = Views<T, Order>;
   const Index cols = 2 * c.d + (c.odd ? 1 : 0);
@@ -584,39 +586,45 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
   };
 
   ExactBuffer<T> storage(0);
-  switch (c.kind) {
-    case Kind::outer_stride: {
-      auto h = V::outer_map(storage, c, c.rows, cols);
-      fill(h, pool, 0);
-      return with_input(h, logical<T>(h), std::true_type{}, std::true_type{});
-    }
-    case Kind::strided: {
-      auto h = V::strided_map(storage, c, c.rows, cols);
-      fill(h, pool, 0);
-      return with_input(h, logical<T>(h), std::true_type{}, std::false_type{});
-    }
-    case Kind::block: {
-      auto h = V::block(storage, c, c.rows, cols);
-      fill(h, pool, 0);
-      return with_input(h, logical<T>(h), std::true_type{}, std::false_type{});
-    }
-    case Kind::expression: {  // no storage: Eigen reads it through coeff()/packet()
-      auto base = V::outer_map(storage, c, c.rows, cols);
-      fill(base, pool, 0);
-      const auto h = base.unaryExpr(activ::Identity{});
-      return with_input(h, logical<T>(base), std::false_type{}, std::false_type{});
-    }
-    case Kind::product: {  // evaluated once into a buffer the GLU expression owns (glu_owned.hpp)
-      if constexpr (Order == Eigen::ColMajor) {
+  if constexpr (!kEvery) {  // the plain presentations (kEveryPresentation)
+    auto h = V::outer_map(storage, c, c.rows, cols);
+    fill(h, pool, 0);
+    return with_input(h, logical<T>(h), std::false_type{}, std::true_type{});
+  } else {
+    switch (c.kind) {
+      case Kind::outer_stride: {
+        auto h = V::outer_map(storage, c, c.rows, cols);
+        fill(h, pool, 0);
+        return with_input(h, logical<T>(h), std::true_type{}, std::true_type{});
+      }
+      case Kind::strided: {
+        auto h = V::strided_map(storage, c, c.rows, cols);
+        fill(h, pool, 0);
+        return with_input(h, logical<T>(h), std::true_type{}, std::false_type{});
+      }
+      case Kind::block: {
+        auto h = V::block(storage, c, c.rows, cols);
+        fill(h, pool, 0);
+        return with_input(h, logical<T>(h), std::true_type{}, std::false_type{});
+      }
+      case Kind::expression: {  // no storage: Eigen reads it through coeff()/packet()
         auto base = V::outer_map(storage, c, c.rows, cols);
         fill(base, pool, 0);
-        const Eigen::Matrix<T, Dynamic, Dynamic> w =
-            Eigen::Matrix<T, Dynamic, Dynamic>::Identity(cols, cols);
-        const Eigen::Matrix<T, Dynamic, Dynamic> evaluated = base * w;
-        const auto h = base * w;
-        return with_input(h, logical<T>(evaluated), std::false_type{}, std::false_type{});
+        const auto h = base.unaryExpr(activ::Identity{});
+        return with_input(h, logical<T>(base), std::false_type{}, std::false_type{});
       }
-      break;
+      case Kind::product: {  // evaluated once into a buffer the GLU expression owns (glu_owned.hpp)
+        if constexpr (Order == Eigen::ColMajor) {
+          auto base = V::outer_map(storage, c, c.rows, cols);
+          fill(base, pool, 0);
+          const Eigen::Matrix<T, Dynamic, Dynamic> w =
+              Eigen::Matrix<T, Dynamic, Dynamic>::Identity(cols, cols);
+          const Eigen::Matrix<T, Dynamic, Dynamic> evaluated = base * w;
+          const auto h = base * w;
+          return with_input(h, logical<T>(evaluated), std::false_type{}, std::false_type{});
+        }
+        break;
+      }
     }
   }
 }
@@ -624,7 +632,7 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
 // ---------------------------------------------------------------------------------------------
 // The two-input form.
 
-template <class T, int Order, class C>
+template <class T, int Order, bool kEvery, class C>
 void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
   using V = Views<T, Order>;
   Index gate_rows = c.rows, gate_cols = c.d;
@@ -659,8 +667,9 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
   };
   ExactBuffer<T> vs(0), gs(0);
   const std::size_t gate_shift = 1 + pool.size() / 2;
-  switch (c.kind) {
+  switch (kEvery ? c.kind : Kind::outer_stride) {
     case Kind::strided: {
+      if constexpr (!kEvery) break;
       auto a = V::strided_map(vs, c, c.rows, c.d);
       auto b = V::strided_map(gs, c, gate_rows, gate_cols);
       fill(a, pool, 0);
@@ -668,6 +677,7 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
       return with_inputs(a, b, logical<T>(a), logical<T>(b));
     }
     case Kind::block: {
+      if constexpr (!kEvery) break;
       auto a = V::block(vs, c, c.rows, c.d);
       auto b = V::block(gs, c, gate_rows, gate_cols);
       fill(a, pool, 0);
@@ -676,7 +686,7 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
     }
     case Kind::expression:
     case Kind::product: {  // unfused projections: activ::swiglu(x * W_up, x * W_gate)
-      if constexpr (Order == Eigen::ColMajor) {
+      if constexpr (kEvery && Order == Eigen::ColMajor) {
         auto a = V::outer_map(vs, c, c.rows, c.d);
         auto b = V::outer_map(gs, c, gate_rows, gate_cols);
         fill(a, pool, 0);
@@ -697,14 +707,35 @@ void run_pair(const C& call, const Config& c, const std::vector<T>& pool) {
   }
 }
 
-template <class T, class C>
+template <class T, bool kEvery, class C>
 void run_call(const C& call, const Config& c, const std::vector<T>& pool) {
   if (c.form == Form::two_input) {
-    if (c.row_major) return run_pair<T, Eigen::RowMajor>(call, c, pool);
-    return run_pair<T, Eigen::ColMajor>(call, c, pool);
+    if (c.row_major) return run_pair<T, Eigen::RowMajor, kEvery>(call, c, pool);
+    return run_pair<T, Eigen::ColMajor, kEvery>(call, c, pool);
   }
-  if (c.row_major) return run_fused<T, Eigen::RowMajor>(call, c, pool);
-  return run_fused<T, Eigen::ColMajor>(call, c, pool);
+  if (c.row_major) return run_fused<T, Eigen::RowMajor, kEvery>(call, c, pool);
+  return run_fused<T, Eigen::ColMajor, kEvery>(call, c, pool);
+}
+
+// Input kinds and destinations exercise the layout machinery, which does not depend on the gate:
+// every kind and destination are fuzzed for a variant of each shape of call (a precise gate:
+// geglu; an exact one: reglu; a value transform and clamps: swiglu_oai; a parameter: fast::swiglu
+// with beta), the other variants in the plain presentations (an outer-stride Map; a plain result,
+// into() a Map, padded or not). Every variant instantiated with every kind and destination would
+// triple this file's compile time. kEveryPresentation is the list by index in kGluVariants, for
+// the decoder; every_presentation<Variant, kParams>() the same list by type, for the templates
+// (run() checks that they agree).
+inline constexpr int kEveryPresentation[] = {0, 4, 7, 11};
+bool every_presentation(int var_id) {
+  return std::find(std::begin(kEveryPresentation), std::end(kEveryPresentation), var_id) !=
+         std::end(kEveryPresentation);
+}
+template <class Variant, std::size_t kParams>
+constexpr bool every_presentation() {
+  return std::is_same_v<Variant, std::decay_t<decltype(activ::geglu)>> ||
+         std::is_same_v<Variant, std::decay_t<decltype(activ::reglu)>> ||
+         std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>> ||
+         (std::is_same_v<Variant, std::decay_t<decltype(activ::fast::swiglu)>> && kParams == 1);
 }
 
 // Variant c.var_id of the list, with the fuzzer's parameters in place of the list's: beta for
@@ -716,13 +747,16 @@ void run(const Config& c, const std::vector<T>& pool) {
                                              auto... fixed) mutable {
     if (id++ != c.var_id) return;
     using Variant = std::decay_t<decltype(variant)>;
+    constexpr bool kEvery = every_presentation<Variant, sizeof...(fixed)>();
+    check(kEvery == every_presentation(c.var_id),
+          [&] { return describe(c) + ": kEveryPresentation and every_presentation<>() disagree"; });
     if constexpr (std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>> ||
                   std::is_same_v<Variant, std::decay_t<decltype(activ::fast::swiglu_oai)>>) {
-      run_call<T>(make_call(variant, c.params.beta, c.params.limit), c, pool);
+      run_call<T, kEvery>(make_call(variant, c.params.beta, c.params.limit), c, pool);
     } else if constexpr (sizeof...(fixed) > 0) {
-      run_call<T>(make_call(variant, c.params.beta), c, pool);
+      run_call<T, kEvery>(make_call(variant, c.params.beta), c, pool);
     } else {
-      run_call<T>(make_call(variant), c, pool);
+      run_call<T, kEvery>(make_call(variant), c, pool);
     }
   };
 #ifdef ACTIV_FUZZ_GLU_FAST
@@ -776,6 +810,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   c.rows = b2 % 13;
   c.d = (b3 & 31) % 18;
   c.dest = static_cast<Dest>((b3 >> 5) & 3);
+  if (!every_presentation(c.var_id)) {  // the plain presentations only (kEveryPresentation)
+    c.kind = Kind::outer_stride;
+    if (c.dest == Dest::in_place) c.dest = Dest::into_padded;
+  }
   c.offset = b4 & 7;
   c.pad = (b4 >> 3) & 3;
   c.inner = 1 + ((b4 >> 5) & 3);
