@@ -97,7 +97,7 @@ class Determinism : public ::testing::Test {
   std::size_t mismatches_ = 0;
   std::string first_mismatch_;
 };
-TYPED_TEST_SUITE(Determinism, AllFunctionsAtBothPrecisions, FunctionAndScalarName);
+TYPED_TEST_SUITE(Determinism, PathFunctionsAtBothPrecisions, FunctionAndScalarName);
 
 constexpr Eigen::Index kMaxSmall = 257;
 constexpr Eigen::Index kOffsets = 64;

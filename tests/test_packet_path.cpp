@@ -84,7 +84,7 @@ TYPED_TEST(FunctorTraits, UnaryExprOfFloatAndDoubleIsVectorized) {
 
 template <class P>
 class FreeFunction : public ::testing::Test {};
-TYPED_TEST_SUITE(FreeFunction, AllFunctionsAtBothPrecisions, FunctionAndScalarName);
+TYPED_TEST_SUITE(FreeFunction, PathFunctionsAtBothPrecisions, FunctionAndScalarName);
 
 TYPED_TEST(FreeFunction, EvaluatesThroughPackets) {
   using Fn = typename TypeParam::Fn;

@@ -28,6 +28,7 @@ struct GTestTypes<FunctionList<Fns...>> {
 
 using AccuracyFunctions = GTestTypes<AccuracyFunctionList>::Each;
 using AllFunctionsAtBothPrecisions = GTestTypes<AllFunctionList>::AtBothPrecisions;
+using PathFunctionsAtBothPrecisions = GTestTypes<PathFunctionList>::AtBothPrecisions;
 
 struct FunctionName {
   template <class Fn>

@@ -215,4 +215,11 @@ using AllFunctionList =
                  ReluFn, Fast<GeluFn>, Fast<GeluTanhFn>, Fast<SigmoidFn>, Fast<SiluFn>,
                  Fast<SwishFn<500>>, Fast<SwishFn<1702>>, Fast<SwishFn<2000>>>;
 
+// The same with one β per tier, for the suites about where and how an input is evaluated (its
+// position in an array, Eigen's packet or scalar path), which β, a run-time value of the same code,
+// does not change: each β more would only add compile time.
+using PathFunctionList =
+    FunctionList<GeluFn, GeluTanhFn, SigmoidFn, SiluFn, SwishFn<1702>, ReluFn, Fast<GeluFn>,
+                 Fast<GeluTanhFn>, Fast<SigmoidFn>, Fast<SiluFn>, Fast<SwishFn<1702>>>;
+
 }  // namespace activ_test
