@@ -3,7 +3,7 @@
 // swiglu, glu and swiglu_oai), float and double, in every form:
 // value_first, gate_first, interleaved, the variant's default layout, and two inputs, in either
 // storage order, with 0..12 rows and 0..17 output columns. For a variant of each shape of call
-// (geglu, reglu, swiglu_oai, fast::swiglu with beta: kEveryPresentation below) the input is a Map
+// (geglu, reglu, swiglu_oai, fast::swiglu with beta: every_presentation below) the input is a Map
 // with an outer stride, a Map with inner and outer strides, a Block, an expression without storage
 // or a matrix product, and the result is assigned to a plain matrix, written by into() to a
 // strided Map, or in place into the value half (activ::value_half); the other variants take the
@@ -586,7 +586,7 @@ void run_fused(const C& call, const Config& c, const std::vector<T>& pool) {
   };
 
   ExactBuffer<T> storage(0);
-  if constexpr (!kEvery) {  // the plain presentations (kEveryPresentation)
+  if constexpr (!kEvery) {  // the plain presentations (every_presentation)
     auto h = V::outer_map(storage, c, c.rows, cols);
     fill(h, pool, 0);
     return with_input(h, logical<T>(h), std::false_type{}, std::true_type{});
@@ -722,14 +722,7 @@ void run_call(const C& call, const Config& c, const std::vector<T>& pool) {
 // geglu; an exact one: reglu; a value transform and clamps: swiglu_oai; a parameter: fast::swiglu
 // with beta), the other variants in the plain presentations (an outer-stride Map; a plain result,
 // into() a Map, padded or not). Every variant instantiated with every kind and destination would
-// triple this file's compile time. kEveryPresentation is the list by index in kGluVariants, for
-// the decoder; every_presentation<Variant, kParams>() the same list by type, for the templates
-// (run() checks that they agree).
-inline constexpr int kEveryPresentation[] = {0, 4, 7, 11};
-bool every_presentation(int var_id) {
-  return std::find(std::begin(kEveryPresentation), std::end(kEveryPresentation), var_id) !=
-         std::end(kEveryPresentation);
-}
+// triple this file's compile time.
 template <class Variant, std::size_t kParams>
 constexpr bool every_presentation() {
   return std::is_same_v<Variant, std::decay_t<decltype(activ::geglu)>> ||
@@ -738,18 +731,37 @@ constexpr bool every_presentation() {
          (std::is_same_v<Variant, std::decay_t<decltype(activ::fast::swiglu)>> && kParams == 1);
 }
 
+// visit(variant, kEvery, params...) for variant var_id of this translation unit's tier (file
+// comment), kEvery its every_presentation<>() as a std::bool_constant.
+template <class Visit>
+void visit_variant(int var_id, Visit visit) {
+  const auto each = [&, id = kFirstVariant](const GluVariant&, const auto& variant,
+                                            auto... fixed) mutable {
+    if (id++ != var_id) return;
+    using Variant = std::decay_t<decltype(variant)>;
+    visit(variant, std::bool_constant<every_presentation<Variant, sizeof...(fixed)>()>{}, fixed...);
+  };
+#ifdef ACTIV_FUZZ_GLU_FAST
+  activ_test::for_each_fast_glu_variant(each);
+#else
+  activ_test::for_each_precise_glu_variant(each);
+#endif
+}
+
+// Whether variant var_id is fuzzed in every presentation, for the decoder.
+bool every_presentation(int var_id) {
+  bool every = false;
+  visit_variant(var_id, [&](const auto&, auto k_every, auto...) { every = k_every; });
+  return every;
+}
+
 // Variant c.var_id of the list, with the fuzzer's parameters in place of the list's: beta for
-// swiglu(beta), alpha (params.beta) and limit for swiglu_oai. This translation unit instantiates
-// the variants of one tier (file comment).
+// swiglu(beta), alpha (params.beta) and limit for swiglu_oai.
 template <class T>
 void run(const Config& c, const std::vector<T>& pool) {
-  const auto visit = [&, id = kFirstVariant](const GluVariant&, const auto& variant,
-                                             auto... fixed) mutable {
-    if (id++ != c.var_id) return;
+  visit_variant(c.var_id, [&](const auto& variant, auto k_every, auto... fixed) {
     using Variant = std::decay_t<decltype(variant)>;
-    constexpr bool kEvery = every_presentation<Variant, sizeof...(fixed)>();
-    check(kEvery == every_presentation(c.var_id),
-          [&] { return describe(c) + ": kEveryPresentation and every_presentation<>() disagree"; });
+    constexpr bool kEvery = decltype(k_every)::value;
     if constexpr (std::is_same_v<Variant, std::decay_t<decltype(activ::swiglu_oai)>> ||
                   std::is_same_v<Variant, std::decay_t<decltype(activ::fast::swiglu_oai)>>) {
       run_call<T, kEvery>(make_call(variant, c.params.beta, c.params.limit), c, pool);
@@ -758,12 +770,7 @@ void run(const Config& c, const std::vector<T>& pool) {
     } else {
       run_call<T, kEvery>(make_call(variant), c, pool);
     }
-  };
-#ifdef ACTIV_FUZZ_GLU_FAST
-  activ_test::for_each_fast_glu_variant(visit);
-#else
-  activ_test::for_each_precise_glu_variant(visit);
-#endif
+  });
 }
 
 double decode_beta(std::uint8_t b, std::uint32_t mantissa) {
@@ -810,7 +817,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   c.rows = b2 % 13;
   c.d = (b3 & 31) % 18;
   c.dest = static_cast<Dest>((b3 >> 5) & 3);
-  if (!every_presentation(c.var_id)) {  // the plain presentations only (kEveryPresentation)
+  if (!every_presentation(c.var_id)) {  // the plain presentations only
     c.kind = Kind::outer_stride;
     if (c.dest == Dest::in_place) c.dest = Dest::into_padded;
   }
